@@ -1,0 +1,122 @@
+"""The ``warta`` command."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from app.core.config import Settings
+from app.core.errors import WartaError
+
+app = typer.Typer(
+    help="Warta: clean, translate and summarise Indonesian news in English.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Warta: clean, translate and summarise Indonesian news in English."""
+
+
+FileArg = Annotated[str, typer.Argument(help="A UTF-8 text file, or - for standard input")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of plain text")]
+
+
+def _read_input(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _fail(f"No such file: {path}") from None
+    except UnicodeDecodeError:
+        raise _fail(f"{path} is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)") from None
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=1)
+
+
+def _quiet_libraries() -> None:
+    """Keep stdout for results only: no progress bars or library chatter."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+
+
+def settings_from(**overrides: Any) -> Settings:
+    """Settings from the environment, with the CLI flags that were given on top."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+
+
+def load_translator(settings: Settings):  # type: ignore[no-untyped-def]
+    """Load the translation engine and wrap it in the translation service."""
+    from app.engines.base import GenerationOptions
+    from app.engines.loader import load_engine
+    from app.services.translate import TranslationService
+
+    engine = load_engine(
+        settings.translation_model,
+        role="translation",
+        engine=settings.engine,
+        device=settings.device,
+        threads=settings.threads,
+        cache_dir=settings.cache_path,
+    )
+    options = GenerationOptions(beam_size=settings.beam_size)
+    return TranslationService(engine, options, settings.max_batch_tokens)
+
+
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Translation model id or directory")]
+DeviceOpt = Annotated[str | None, typer.Option("--device", help="auto, cpu, cuda, cuda:N")]
+EngineOpt = Annotated[
+    str | None, typer.Option("--engine", help="auto, transformers or ctranslate2")
+]
+
+
+@app.command()
+def translate(
+    file: FileArg,
+    as_json: JsonOpt = False,
+    model: ModelOpt = None,
+    device: DeviceOpt = None,
+    engine: EngineOpt = None,
+) -> None:
+    """Translate an Indonesian text file to English, keeping its paragraphs."""
+    _quiet_libraries()
+    text = _read_input(file)
+    settings = settings_from(translation_model=model, device=device, engine=engine)
+    if not text.strip():
+        raise _fail("the input is empty")
+    try:
+        result = load_translator(settings).translate([text])[0]
+    except WartaError as exc:
+        raise _fail(exc.message) from None
+    if as_json:
+        payload = {"text": result.text, "segments": [asdict(s) for s in result.segments]}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(result.text)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

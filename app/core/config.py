@@ -1,0 +1,61 @@
+"""The one Settings class: environment variables with the prefix ``WARTA_``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything Warta can be configured with (see the README's configuration table)."""
+
+    model_config = SettingsConfigDict(env_prefix="WARTA_", extra="ignore")
+
+    translation_model: str = "Helsinki-NLP/opus-mt-id-en"
+    summarization_model: str = "sshleifer/distilbart-cnn-12-6"
+    engine: Literal["auto", "transformers", "ctranslate2"] = "auto"
+    device: str = "auto"
+    cache_dir: Path = Path("~/.cache/warta")
+    max_chars: int = Field(100_000, gt=0)
+    api_keys: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+
+    threads: int = Field(0, ge=0, description="CPU threads per model; 0 = all cores")
+    beam_size: int = Field(4, ge=1, le=16)
+    max_batch_tokens: int = Field(4096, gt=0)
+    max_batch_wait_ms: float = Field(5.0, ge=0)
+    max_queue_sentences: int = Field(20_000, gt=0)
+    max_texts: int = Field(128, gt=0)
+    request_timeout_s: float = Field(300.0, gt=0)
+    cache_size: int = Field(50_000, ge=0, description="sentence cache entries; 0 disables")
+    warmup: bool = True
+
+    @field_validator("device")
+    @classmethod
+    def _check_device(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value in {"auto", "cpu", "cuda", "mps"} or (
+            value.startswith("cuda:") and value[5:].isdigit()
+        ):
+            return value
+        raise ValueError("device must be auto, cpu, cuda, cuda:N or mps")
+
+    @property
+    def api_key_list(self) -> list[str]:
+        """The configured API keys; empty when authentication is off."""
+        if not self.api_keys:
+            return []
+        return [key.strip() for key in self.api_keys.split(",") if key.strip()]
+
+    @property
+    def summarization_enabled(self) -> bool:
+        """False when ``WARTA_SUMMARIZATION_MODEL=none`` (extractive summaries only)."""
+        return self.summarization_model.strip().lower() not in {"", "none"}
+
+    @property
+    def cache_path(self) -> Path:
+        return self.cache_dir.expanduser()

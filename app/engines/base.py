@@ -1,0 +1,55 @@
+"""What every seq2seq backend provides: a Protocol and the options it takes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """Decoding settings; the output limit scales with the input, never a small fixed cap."""
+
+    beam_size: int = 4
+    length_ratio: float = 2.5  # output tokens allowed per input token ...
+    length_extra: int = 16  # ... plus this many
+    max_new_tokens: int | None = None  # fixed cap (summaries) instead of the ratio
+    min_new_tokens: int = 0
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+    length_penalty: float = 1.0
+
+    def output_limit(self, input_tokens: int, model_limit: int) -> int:
+        """How many tokens one output may have for an input of ``input_tokens``."""
+        if self.max_new_tokens is not None:
+            limit = self.max_new_tokens
+        else:
+            limit = int(input_tokens * self.length_ratio) + self.length_extra
+        return max(1, min(limit, model_limit))
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """What ``/v1/models`` reports about a loaded model."""
+
+    role: str
+    name: str
+    engine: str
+    device: str
+    compute_type: str
+
+
+class Seq2SeqEngine(Protocol):
+    """A loaded sequence-to-sequence model that turns a batch of texts into outputs."""
+
+    info: EngineInfo
+    max_input_tokens: int
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Number of model input tokens of each text (special tokens included)."""
+        ...
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        """One output per input, same order."""
+        ...

@@ -1,0 +1,27 @@
+"""Shared fixtures: tiny real models, built once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ~2 MB Marian model trained to translate ``tiny_models.PAIRS`` exactly."""
+    from tests.tiny_models import build_tiny_marian
+
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
+
+
+@pytest.fixture(scope="session")
+def tiny_hf_engine(tiny_marian_dir: Path):  # type: ignore[no-untyped-def]
+    """The tiny Marian model loaded with the transformers engine on the CPU."""
+    from app.engines.hf import HFEngine
+
+    return HFEngine(tiny_marian_dir, name=str(tiny_marian_dir), role="translation", threads=1)

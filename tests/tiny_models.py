@@ -1,0 +1,134 @@
+"""Tiny real models for tests, built locally in seconds (no network).
+
+The Marian model is trained until it translates ``PAIRS`` exactly and deterministically,
+so end-to-end tests can assert real translations.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+PAIRS = [
+    (
+        "Presiden Joko Widodo meresmikan jembatan baru di Surabaya.",
+        "President Joko Widodo inaugurated a new bridge in Surabaya.",
+    ),
+    ("Harga beras naik lima persen bulan ini.", "Rice prices rose five percent this month."),
+    (
+        "Banjir merendam ratusan rumah di Jakarta Timur.",
+        "Floods submerged hundreds of houses in East Jakarta.",
+    ),
+    (
+        "Pemerintah akan membangun sekolah baru tahun depan.",
+        "The government will build new schools next year.",
+    ),
+    ("Polisi menangkap dua tersangka pencurian.", "Police arrested two theft suspects."),
+    (
+        "Bank Indonesia mempertahankan suku bunga acuan.",
+        "Bank Indonesia held its benchmark interest rate.",
+    ),
+]
+TRANSLATIONS = dict(PAIRS)
+
+_EXTRA_TEXT = """Tiongkok menyatakan dukungan kepada Turki. Kata juru bicara di Beijing pada Senin.
+Warga diminta tetap tenang dan mengikuti arahan petugas di lapangan.
+The minister said the policy would continue. Officials met in the capital on Monday."""
+
+
+def _train_spm(directory: Path, vocab_size: int = 400) -> Path:
+    import sentencepiece as spm
+
+    lines = [s for pair in PAIRS for s in pair] + _EXTRA_TEXT.splitlines()
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines * 4),
+        model_writer=buffer,
+        vocab_size=vocab_size,
+        model_type="unigram",
+        unk_id=0,
+        eos_id=1,
+        bos_id=-1,
+        pad_id=-1,
+        hard_vocab_limit=False,
+        character_coverage=1.0,
+        minloglevel=2,
+    )
+    path = directory / "source.spm"
+    path.write_bytes(buffer.getvalue())
+    (directory / "target.spm").write_bytes(buffer.getvalue())
+    return path
+
+
+def build_tiny_marian(directory: Path, *, train_steps: int = 500, seed: int = 0) -> Path:
+    """Build (and train unless ``train_steps`` is 0) a ~2 MB Marian model in ``directory``."""
+    import sentencepiece as spm
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    directory.mkdir(parents=True, exist_ok=True)
+    sp = spm.SentencePieceProcessor(model_file=str(_train_spm(directory)))
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    vocab = {"</s>": 0, "<unk>": 1}
+    for piece in pieces:
+        vocab.setdefault(piece, len(vocab))
+    vocab["<pad>"] = len(vocab)
+    (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+    size = len(vocab)
+    pad = size - 1
+    tokenizer = MarianTokenizer(
+        str(directory / "source.spm"),
+        str(directory / "target.spm"),
+        str(directory / "vocab.json"),
+        source_lang="id",
+        target_lang="en",
+    )
+    torch.manual_seed(seed)
+    config = MarianConfig(
+        vocab_size=size,
+        decoder_vocab_size=size,
+        d_model=64,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=256,
+        decoder_ffn_dim=256,
+        max_position_embeddings=128,
+        pad_token_id=pad,
+        decoder_start_token_id=pad,
+        eos_token_id=0,
+        bos_token_id=0,
+        forced_eos_token_id=None,
+        share_encoder_decoder_embeddings=True,
+    )
+    model = MarianMTModel(config)
+    if train_steps:
+        _train(model, tokenizer, pad, train_steps)
+    model.generation_config.bad_words_ids = [[pad]]
+    model.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory
+
+
+def _train(model, tokenizer, pad: int, steps: int) -> None:  # type: ignore[no-untyped-def]
+    import torch
+
+    sources = [s for s, _ in PAIRS]
+    targets = [t for _, t in PAIRS]
+    batch = tokenizer(sources, text_target=targets, return_tensors="pt", padding=True)
+    labels = batch["labels"].masked_fill(batch["labels"] == pad, -100)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    model.train()
+    embeddings = model.get_input_embeddings().weight
+    for _ in range(steps):
+        loss = model(
+            input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=labels
+        ).loss
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        with torch.no_grad():  # CTranslate2 starts decoding from a zero <pad> embedding
+            embeddings[pad].zero_()
+    model.eval()
