@@ -20,6 +20,9 @@ app = typer.Typer(
     add_completion=False,
 )
 
+models_app = typer.Typer(help="Download, convert and list models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
 
 @app.callback()
 def _root() -> None:
