@@ -4,11 +4,12 @@ length-sorted token-budget batches -> engine -> reassembly in order."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.text.chunk import fit_to_limit
 from app.text.normalize import normalize, split_paragraphs
+from app.text.quality import assess, severity
 from app.text.segment import split_sentences
 
 MAX_BATCH_SIZE = 64
@@ -21,6 +22,7 @@ class Segment:
     paragraph: int
     source: str
     translation: str
+    flags: tuple[str, ...] = ()  # what still looks wrong after a retry (app.text.quality)
 
 
 @dataclass
@@ -123,10 +125,16 @@ def assemble(plan: TranslationPlan, outputs: Sequence[str]) -> list[TranslationR
     """Put unit translations back into sentences and paragraphs, in source order."""
     if len(outputs) != len(plan.units):
         raise ValueError("one output per planned unit is required")
+    unit_flags = [assess(unit, output) for unit, output in zip(plan.units, outputs, strict=True)]
     results = []
     for doc in plan.documents:
         segments = [
-            Segment(s.paragraph, s.source, " ".join(outputs[u] for u in s.units).strip())
+            Segment(
+                s.paragraph,
+                s.source,
+                " ".join(outputs[u] for u in s.units).strip(),
+                tuple(dict.fromkeys(flag for u in s.units for flag in unit_flags[u])),
+            )
             for s in doc
         ]
         paragraphs: dict[int, list[str]] = {}
@@ -135,6 +143,39 @@ def assemble(plan: TranslationPlan, outputs: Sequence[str]) -> list[TranslationR
         text = "\n\n".join(" ".join(p for p in parts if p) for parts in paragraphs.values())
         results.append(TranslationResult(text, segments))
     return results
+
+
+RETRY_FLAGS = frozenset({"empty", "repetition", "echo", "length_ratio"})
+
+
+def retry_options(options: GenerationOptions) -> GenerationOptions:
+    """Stricter decoding for a second try at a degenerate output."""
+    return replace(
+        options,
+        beam_size=max(options.beam_size, 4),
+        no_repeat_ngram_size=3,
+        repetition_penalty=max(options.repetition_penalty, 1.3),
+    )
+
+
+def units_to_retry(units: Sequence[str], outputs: Sequence[str]) -> list[int]:
+    """Indices of units whose output looks degenerate (repetition, echo, empty, length)."""
+    return [
+        i
+        for i, (unit, output) in enumerate(zip(units, outputs, strict=True))
+        if RETRY_FLAGS.intersection(assess(unit, output))
+    ]
+
+
+def merge_retries(
+    units: Sequence[str], outputs: list[str], retried: Sequence[int], second: Sequence[str]
+) -> list[str]:
+    """Keep, for each retried unit, whichever output has the less severe flags."""
+    merged = list(outputs)
+    for i, candidate in zip(retried, second, strict=True):
+        if severity(assess(units[i], candidate)) < severity(assess(units[i], outputs[i])):
+            merged[i] = candidate
+    return merged
 
 
 class TranslationService:
@@ -146,10 +187,12 @@ class TranslationService:
         engine: Seq2SeqEngine,
         options: GenerationOptions | None = None,
         max_batch_tokens: int = 4096,
+        retry_degenerate: bool = True,
     ) -> None:
         self.engine = engine
         self.options = options or GenerationOptions()
         self.max_batch_tokens = max_batch_tokens
+        self.retry_degenerate = retry_degenerate
 
     def plan(self, texts: Sequence[str]) -> TranslationPlan:
         """Split texts into the unique units the engine must translate."""
@@ -157,11 +200,26 @@ class TranslationService:
         return plan_translation(documents, self.engine.count_tokens, self.engine.max_input_tokens)
 
     def run_units(self, units: Sequence[str], lengths: Sequence[int]) -> list[str]:
-        """Translate units in token-budget batches; outputs in the units' order."""
+        """Translate units in token-budget batches; outputs in the units' order.
+
+        Degenerate outputs are retried once with stricter decoding (unless disabled).
+        """
+        outputs = self._generate(units, lengths, self.options)
+        retried = units_to_retry(units, outputs) if self.retry_degenerate else []
+        if not retried:
+            return outputs
+        second = self._generate(
+            [units[i] for i in retried], [lengths[i] for i in retried], retry_options(self.options)
+        )
+        return merge_retries(units, outputs, retried, second)
+
+    def _generate(
+        self, units: Sequence[str], lengths: Sequence[int], options: GenerationOptions
+    ) -> list[str]:
         outputs = [""] * len(units)
         for batch in token_batches(lengths, self.max_batch_tokens):
             for i, text in zip(
-                batch, self.engine.generate([units[i] for i in batch], self.options), strict=True
+                batch, self.engine.generate([units[i] for i in batch], options), strict=True
             ):
                 outputs[i] = text
         return outputs

@@ -1,0 +1,58 @@
+"""Degenerate outputs are retried with stricter decoding, and what remains is flagged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.engines.base import GenerationOptions
+from app.services.translate import TranslationService
+from tests.fakes import FakeEngine
+
+
+class StutteringEngine(FakeEngine):
+    """Loops on one sentence unless asked for no repeated n-grams, like a real model can."""
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        outputs = super().generate(texts, options)
+        if options.no_repeat_ngram_size:
+            return outputs
+        return [
+            "sorry sorry sorry sorry" if "ulang" in t else o
+            for t, o in zip(texts, outputs, strict=True)
+        ]
+
+
+class EchoingEngine(FakeEngine):
+    """Returns the source unchanged, whatever the options."""
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        super().generate(texts, options)
+        return list(texts)
+
+
+def test_repetition_is_retried_and_fixed() -> None:
+    engine = StutteringEngine()
+    result = TranslationService(engine).translate(["Kalimat biasa saja. Kalimat ini ulang terus."])[
+        0
+    ]
+    assert [s.translation for s in result.segments] == [
+        "EN:KALIMAT BIASA SAJA.",
+        "EN:KALIMAT INI ULANG TERUS.",
+    ]
+    assert all(s.flags == () for s in result.segments)
+    assert engine.batches[-1] == ["Kalimat ini ulang terus."]  # only the bad unit was retried
+
+
+def test_echo_that_survives_the_retry_is_flagged_not_hidden() -> None:
+    engine = EchoingEngine()
+    result = TranslationService(engine).translate(["Pemerintah akan membangun sekolah baru."])[0]
+    assert result.segments[0].flags == ("echo",)
+    assert len(engine.batches) == 2
+
+
+def test_retry_can_be_disabled() -> None:
+    engine = EchoingEngine()
+    TranslationService(engine, retry_degenerate=False).translate(
+        ["Pemerintah akan membangun sekolah baru."]
+    )
+    assert len(engine.batches) == 1
