@@ -76,12 +76,20 @@ def how_to_provide(model: str, role: str) -> str:
     """The sentence every 'model not found' message ends with."""
     env = ENV_FOR_ROLE.get(role, "WARTA_TRANSLATION_MODEL")
     flag = "--translation" if role == "translation" else "--summarization"
+    alternative = " (or to `none` for extractive summaries only)" if role == "summarization" else ""
+    if _looks_like_path(model):
+        return (
+            f"Check the path, or set {env} to a directory that holds the model files "
+            f"(config.json, weights, tokenizer){alternative}."
+        )
     return (
         f"Download it on a machine with internet access (`warta models pull {flag} {model}`), "
-        f"or set {env} to a local directory that holds the model files"
-        + (" (or to `none` for extractive summaries only)" if role == "summarization" else "")
-        + "."
+        f"or set {env} to a local directory that holds the model files{alternative}."
     )
+
+
+def _looks_like_path(model: str) -> bool:
+    return model.startswith((".", "~", "/")) or Path(model).expanduser().exists()
 
 
 def locate_model(model: str, role: str, *, allow_download: bool = True) -> Path:
@@ -98,7 +106,7 @@ def locate_model(model: str, role: str, *, allow_download: bool = True) -> Path:
                 f"Hugging Face model directory. {how_to_provide(model, role)}"
             )
         return path
-    if path.is_absolute() or model.startswith((".", "~")):
+    if _looks_like_path(model):
         raise ModelNotFound(
             f"The {role} model directory {model} does not exist. {how_to_provide(model, role)}"
         )
