@@ -38,9 +38,6 @@ class _Line:
     fragments: list[tuple[str, str]] = field(default_factory=list)
 
 
-_END_PUNCT = ".,;:\"'"
-
-
 def clean_text(text: str, *, strip_dateline: bool = False) -> CleanedText:
     """Remove news-site furniture from pasted article text, keeping body lines verbatim.
 
@@ -51,6 +48,7 @@ def clean_text(text: str, *, strip_dateline: bool = False) -> CleanedText:
     lines = _split_lines(normalised)
     metadata: dict[str, str] = {}
     _mark_lines(lines, metadata)
+    _read_dates(lines, metadata)
     _mark_captions(lines)
     _cut_end_signature(lines)
     _mark_trailing_tags(lines)
@@ -91,8 +89,6 @@ def _mark_lines(lines: list[_Line], metadata: dict[str, str]) -> None:
         line = lines[i]
         if rules.is_date_line(line.text):
             _drop(line, "date")
-            found = rules.DATE.search(line.text)
-            metadata.setdefault("date", found.group(0) if found else line.text)
         elif rules.LIST_HEADERS.fullmatch(line.text.rstrip(" :").strip()):
             _drop(line, "related_list")
             while i + 1 < len(lines) and _in_list(lines, i + 1):
@@ -134,6 +130,19 @@ def _in_list(lines: list[_Line], i: int) -> bool:
     return all(_is_list_item(line.text) for line in rest)
 
 
+def _read_dates(lines: list[_Line], metadata: dict[str, str]) -> None:
+    """Keep bare dates that sit inside the body; the first date line left is the date."""
+    kept = [i for i, line in enumerate(lines) if line.kept]
+    for i, line in enumerate(lines):
+        if line.reason != "date":
+            continue
+        if kept and kept[0] < i < kept[-1] and not rules.DATE_STAMP.search(line.text):
+            line.kept, line.reason = True, ""
+            continue
+        found = rules.DATE.search(line.text)
+        metadata.setdefault("date", found.group(0) if found else line.text)
+
+
 def _drop(line: _Line, reason: str) -> None:
     line.kept, line.reason = False, reason
 
@@ -148,18 +157,7 @@ def _line_rule(text: str) -> str | None:
 def _is_list_item(text: str) -> bool:
     if rules.LIST_HEADERS.fullmatch(text.rstrip(" :").strip()):
         return True
-    return bool(rules.LIST_BULLET.fullmatch(text)) and len(text) <= 200 or _is_headline(text)
-
-
-def _is_headline(text: str) -> bool:
-    """Short, one phrase, no closing full stop: how headlines and link titles look."""
-    return (
-        2 <= len(text) <= 150
-        and len(text.split()) <= 22
-        and not text.startswith(('"', "'"))
-        and text[-1] not in _END_PUNCT
-        and ". " not in text
-    )
+    return bool(rules.LIST_BULLET.fullmatch(text)) and len(text) <= 200 or rules.is_headline(text)
 
 
 def _read_credit(text: str, metadata: dict[str, str]) -> None:
@@ -205,31 +203,21 @@ def _mark_captions(lines: list[_Line]) -> None:
         if (
             not line.kept
             and line.reason == "credit"
-            and _is_bare_photo_credit(line.text)
+            and rules.is_bare_photo_credit(line.text)
             and prev.kept
             and len(prev.text) <= 300
         ):
             _drop(prev, "caption")
 
 
-def _is_bare_photo_credit(text: str) -> bool:
-    # "Foto: AFP/Name" credits the photo above; "Foto: Warga antre. (AFP)" is a caption itself.
-    head, _, value = text.partition(":")
-    return head.strip().lower() == "foto" and "(" not in value and ". " not in value
-
-
 def _mark_trailing_tags(lines: list[_Line]) -> None:
     # Tag lists at the very end of a page come as short lowercase lines ("polsek cakung").
     i = len(lines) - 1
-    while i > 0 and lines[i].kept and _is_tag(lines[i].text):
+    while i > 0 and lines[i].kept and rules.is_tag(lines[i].text):
         i -= 1
     if i < len(lines) - 1 and not lines[i].kept:
         for line in lines[i + 1 :]:
             _drop(line, "tags")
-
-
-def _is_tag(text: str) -> bool:
-    return len(text) <= 40 and len(text.split()) <= 5 and text.islower() and text[-1].isalnum()
 
 
 def _find_title(lines: list[_Line]) -> int | None:
@@ -239,14 +227,14 @@ def _find_title(lines: list[_Line]) -> int | None:
         return None
     # A first line is the headline only when what follows shows it: a date, byline or
     # caption line, or a body that opens with a dateline. Otherwise it may be body.
-    if len(kept) >= 2 and kept[0] == 0 and _is_headline(lines[0].text):
+    if len(kept) >= 2 and kept[0] == 0 and rules.is_headline(lines[0].text):
         if not lines[1].kept or rules.DATELINE.match(lines[1].text):
             if not rules.DATELINE.match(lines[0].text):
                 return 0
     for i in range(1, len(lines)):
         prev = lines[i - 1]
         if lines[i].kept and not prev.kept and prev.reason == "date" and i != kept[0]:
-            return i if _is_headline(lines[i].text) else None
+            return i if rules.is_headline(lines[i].text) else None
     return None
 
 

@@ -57,6 +57,10 @@ DATE_LINE_FILLER = re.compile(
     _I,
 )
 
+# What makes a date line page furniture wherever it stands; a bare date ("Sabtu,
+# 5 November 2016") between body paragraphs can be a chronology heading instead.
+DATE_STAMP = re.compile(rf"{_TIME}|{SITE}|diperbarui|diterbitkan|dipublikasikan|update", _I)
+
 
 def is_date_line(text: str) -> bool:
     """A short line made of a date and its usual company (day, time, site, "Diperbarui")."""
@@ -205,3 +209,27 @@ _CREDIT_LABEL = r"(?:redaktur|penulis|editor|reporter|pewarta|penyunting|foto)"
 CREDIT_FIELD = re.compile(rf"({_CREDIT_LABEL[3:-1]})\s*:\s*(.+?)(?={_CREDIT_LABEL}\s*:|$)", _I)
 CREDIT_KEYS = {"penulis": "author", "reporter": "author", "pewarta": "author", "foto": "photo"}
 CREDIT_KEYS.update({"redaktur": "editor", "editor": "editor", "penyunting": "editor"})
+
+_END_PUNCT = ".,;:\"'"
+
+
+def is_headline(text: str) -> bool:
+    """Short, one phrase, no closing full stop: how headlines and link titles look."""
+    return (
+        2 <= len(text) <= 150
+        and len(text.split()) <= 22
+        and not text.startswith(('"', "'"))
+        and text[-1] not in _END_PUNCT
+        and ". " not in text
+    )
+
+
+def is_bare_photo_credit(text: str) -> bool:
+    """A bare photo credit: "Foto: AFP/Name" (not "Foto: Warga antre. (AFP)", a caption)."""
+    head, _, value = text.partition(":")
+    return head.strip().lower() == "foto" and "(" not in value and ". " not in value
+
+
+def is_tag(text: str) -> bool:
+    """A tag as tag lists print it: a few lowercase words ("polsek cakung")."""
+    return len(text) <= 40 and len(text.split()) <= 5 and text.islower() and text[-1].isalnum()

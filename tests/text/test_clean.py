@@ -244,3 +244,15 @@ def test_signature_codes_are_cut_from_the_end_of_the_body() -> None:
     assert result.text == "Polisi masih memburu pelaku lain.\nKasus ini ditangani Polsek Cakung."
     assert result.removed == ["(rdp/imk)"]
     assert result.reasons == ["signature"]
+
+
+def test_a_bare_date_inside_the_body_is_kept_as_a_chronology_heading() -> None:
+    text = (
+        "Massa bertahan di depan Istana hingga malam.\n"
+        "Berikut kronologi kericuhan:\n"
+        "Sabtu, 5 November 2016\n"
+        "Pukul 06.12 WIB, polisi mengamankan 15 orang."
+    )
+    result = clean_text(text)
+    assert result.text == text
+    assert "date" not in result.metadata
