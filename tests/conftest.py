@@ -25,3 +25,11 @@ def tiny_hf_engine(tiny_marian_dir: Path):  # type: ignore[no-untyped-def]
     from app.engines.hf import HFEngine
 
     return HFEngine(tiny_marian_dir, name=str(tiny_marian_dir), role="translation", threads=1)
+
+
+@pytest.fixture(scope="session")
+def tiny_bart_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight BART summariser (input limit 128 tokens) built locally."""
+    from tests.tiny_models import build_tiny_bart
+
+    return build_tiny_bart(tmp_path_factory.mktemp("tiny-bart"))

@@ -132,3 +132,47 @@ def _train(model, tokenizer, pad: int, steps: int) -> None:  # type: ignore[no-u
         with torch.no_grad():  # CTranslate2 starts decoding from a zero <pad> embedding
             embeddings[pad].zero_()
     model.eval()
+
+
+def build_tiny_bart(directory: Path, *, max_positions: int = 128, seed: int = 0) -> Path:
+    """Build a random-weight ~1 MB BART summariser with a byte-level BPE tokenizer.
+
+    Untrained: its summaries are junk, but it loads and generates like a real BART
+    (``AutoTokenizer``/``AutoModelForSeq2SeqLM``) with a small input limit.
+    """
+    import torch
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
+
+    directory.mkdir(parents=True, exist_ok=True)
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    bpe = ByteLevelBPETokenizer()
+    lines = [s for pair in PAIRS for s in pair] + _EXTRA_TEXT.splitlines()
+    bpe.train_from_iterator(lines * 4, vocab_size=600, min_frequency=1, special_tokens=specials)
+    bpe.save_model(str(directory))
+    tokenizer = BartTokenizer(
+        str(directory / "vocab.json"),
+        str(directory / "merges.txt"),
+        model_max_length=max_positions,
+    )
+    torch.manual_seed(seed)
+    config = BartConfig(
+        vocab_size=len(tokenizer),
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=max_positions,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=0,
+        forced_eos_token_id=2,
+    )
+    BartForConditionalGeneration(config).save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory

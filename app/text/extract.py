@@ -232,13 +232,23 @@ def select_sentences(
 ) -> list[int]:
     """Indices (document order) of the ``max_sentences`` most summary-worthy sentences."""
     weights = weights or default_weights()
+    ranked = salience(sentences, paragraphs, title, weights)
+    return pick(sentences, ranked, max_sentences, weights.max_similarity)
+
+
+def salience(
+    sentences: Sequence[str],
+    paragraphs: Sequence[int],
+    title: str | None = None,
+    weights: Weights | None = None,
+) -> list[float]:
+    """Scores for ranking: ``score_sentences`` with page furniture ranked last."""
     scores = score_sentences(sentences, paragraphs, title, weights)
     # Page furniture ("Baca juga: ...") goes last whatever its position score says.
-    ranked = [
+    return [
         score - FURNITURE_DEMOTION if _FURNITURE.search(sentence) else score
         for sentence, score in zip(sentences, scores, strict=True)
     ]
-    return pick(sentences, ranked, max_sentences, weights.max_similarity)
 
 
 def select_within_budget(scores: Sequence[float], costs: Sequence[int], budget: int) -> list[int]:
