@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import ftfy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.text.clean import CleanedText, clean_html, clean_text
 from app.text.normalize import normalize
@@ -256,3 +259,28 @@ def test_a_bare_date_inside_the_body_is_kept_as_a_chronology_heading() -> None:
     result = clean_text(text)
     assert result.text == text
     assert "date" not in result.metadata
+
+
+_POOL = [
+    "JAKARTA, KOMPAS.com - Harga cabai naik.",
+    "Baca juga: Harga Beras Naik Lagi",
+    "SCROLL TO CONTINUE WITH CONTENT",
+    "Editor: Dimas Pratama",
+    "Berita Terkini",
+    "- Status Pailit Sritex, Berikut Penjelasan BNI",
+    "Senin, 19 Jun 2023, 15:22 WIB",
+    "Polisi masih memburu pelaku lain. (rdp/imk)",
+    '"Kami siap," kata dia.',
+    "",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_POOL), st.text(max_size=80)), max_size=12))
+def test_output_lines_come_from_the_input_and_removals_are_accounted(parts: list[str]) -> None:
+    text = "\n".join(parts)
+    result = clean_text(text)
+    source = normalize(ftfy.fix_text(text, normalization="NFC"))
+    for line in result.text.split("\n"):
+        assert line in source
+    assert len(result.removed) == len(result.reasons)
