@@ -24,7 +24,9 @@ def _labelled(name: str) -> tuple[str, list[str], list[str]]:
     body line is furniture glued to it. ``B+``/``F+`` continue the paragraph block above
     (single newline); other lines start a new block (blank line).
     """
-    page, body, furniture = "", [], []
+    page = ""
+    body: list[str] = []
+    furniture: list[str] = []
     for raw in (DATA / name).read_text(encoding="utf-8").splitlines():
         if not raw or raw.startswith("#"):
             continue
