@@ -1,0 +1,140 @@
+"""The ``/v1/articles`` pipeline: clean -> translate (title and body together) -> summarise.
+
+Every sentence is translated once: the title and the body go to the translator in
+one call, and the extractive summary reuses the body's translated sentences (the
+abstractive one runs on the English body).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from app.core.errors import InvalidInput
+from app.services.summarize import (
+    Summarizer,
+    SummaryResult,
+    Translate,
+    abstractive_summary,
+    extractive_summary,
+    resolve_mode,
+)
+from app.services.translate import Segment
+from app.text.clean import CleanedText, clean_html, clean_text
+
+Detect = Callable[[str], Awaitable[str | None]]
+
+
+@dataclass(frozen=True)
+class ArticleTitle:
+    source: str
+    translation: str
+
+
+@dataclass(frozen=True)
+class ArticleStats:
+    sentences: int
+    source_chars: int
+    seconds: float
+
+
+@dataclass
+class ArticleResult:
+    """What ``/v1/articles`` returns; ``summary_result`` has the summary's details."""
+
+    title: ArticleTitle | None
+    translation: str
+    summary: str
+    summary_result: SummaryResult
+    segments: list[Segment]
+    removed: list[str]
+    detected_language: str | None
+    stats: ArticleStats
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+async def clean_article(text: str | None = None, html: str | None = None) -> CleanedText:
+    """Clean pasted text or an HTML page (exactly one of them), off the event loop."""
+    if (text is None) == (html is None):
+        raise InvalidInput("Send the article as either 'text' or 'html', not both or neither.")
+    if html is not None:
+        return await asyncio.to_thread(clean_html, html)
+    return await asyncio.to_thread(clean_text, text or "")
+
+
+async def process_article(
+    *,
+    translate: Translate,
+    text: str | None = None,
+    html: str | None = None,
+    title: str | None = None,
+    summarizer: Summarizer | None = None,
+    mode: str = "auto",
+    max_sentences: int = 3,
+    detect: Detect | None = None,
+    detected_language: str | None = None,
+    translation_model: str | None = None,
+) -> ArticleResult:
+    """Clean, translate and summarise one Indonesian article.
+
+    ``title`` overrides the title found while cleaning. ``detected_language`` is used
+    as given; otherwise ``detect`` (if any) is run on the cleaned body.
+    """
+    started = time.perf_counter()
+    chosen_mode = resolve_mode(mode, "en", summarizer)
+    cleaned = await clean_article(text, html)
+    if not cleaned.text.strip():
+        raise InvalidInput(
+            "No article text is left after removing page furniture: send the article body."
+        )
+    headline = (title or "").strip() or cleaned.title
+    texts = [headline, cleaned.text] if headline else [cleaned.text]
+    if detected_language is None and detect is not None:
+        results, detected_language = await asyncio.gather(translate(texts), detect(cleaned.text))
+    else:
+        results = await translate(texts)
+    body = results[-1]
+    summary = await _summarise(
+        body.segments, chosen_mode, summarizer, headline, max_sentences, translation_model
+    )
+    return ArticleResult(
+        title=ArticleTitle(headline, results[0].text) if headline else None,
+        translation=body.text,
+        summary=summary.summary,
+        summary_result=summary,
+        segments=body.segments,
+        removed=cleaned.removed,
+        detected_language=detected_language,
+        stats=ArticleStats(
+            sentences=len(body.segments),
+            source_chars=len(cleaned.text),
+            seconds=round(time.perf_counter() - started, 3),
+        ),
+        metadata=cleaned.metadata,
+    )
+
+
+async def _summarise(
+    segments: list[Segment],
+    mode: str,
+    summarizer: Summarizer | None,
+    title: str | None,
+    max_sentences: int,
+    translation_model: str | None,
+) -> SummaryResult:
+    """Summarise from the body's translated segments, translating nothing again."""
+    sentences = [(s.paragraph, s.source) for s in segments]
+    translations = [s.translation for s in segments]
+    if mode == "abstractive" and summarizer is not None:
+        return await abstractive_summary(
+            sentences, translations, summarizer, title=title, translation_model=translation_model
+        )
+    return await extractive_summary(
+        sentences,
+        title=title,
+        max_sentences=max_sentences,
+        translations=translations,
+        translation_model=translation_model,
+    )
