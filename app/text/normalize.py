@@ -34,12 +34,14 @@ def normalize(text: str) -> str:
 
     Line breaks are kept (as ``\\n``) because they carry paragraph structure.
     """
-    text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n\n").replace("\x85", "\n")
     text = text.translate(_INVISIBLE).translate(_QUOTES)
     text = _SPACES.sub(" ", text)
     text = _CONTROL.sub("", text)
+    # Composed last: a removed soft hyphen or control character can sit between a
+    # letter and its combining accent.
+    text = unicodedata.normalize("NFC", text)
     text = _MULTISPACE.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
