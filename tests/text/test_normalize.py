@@ -36,6 +36,11 @@ from app.text.normalize import normalize, split_paragraphs
         ),
         pytest.param("Pe\u00adme\u00adrin\u00adtah", "Pemerintah", id="soft-hyphen-removed"),
         pytest.param(
+            "dari PDB.\u200e \u202aJakarta\u202c\u200f",
+            "dari PDB. Jakarta",
+            id="bidi-marks-removed",
+        ),
+        pytest.param(
             "Kafe\u00ad\u0301 baru",
             "Kaf\u00e9 baru",
             id="accent-composed-after-soft-hyphen-removed",
