@@ -151,11 +151,11 @@ def _starts_sentence(word: str) -> bool:
     A bracket after a full stop opens an aside or a credit line ("(ant)", "[rhm]"),
     which is better translated on its own than glued to the sentence before.
     """
-    if word[0] in "([":
-        return True
     text = word.lstrip(_QUOTE_OPENERS)
     if not text:
         return False
+    if text[0] in "([":
+        return True
     return text[0].isupper() or text[0].isdigit() or bool(_CAMEL_START.match(text))
 
 
