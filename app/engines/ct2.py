@@ -1,0 +1,206 @@
+"""The CTranslate2 backend: a Hugging Face model converted once, then run int8 on the CPU
+(float16 on CUDA) with ``ctranslate2.Translator``.
+
+Encoder-decoder models (Marian, BART, T5, M2M100) all run through ``Translator``; the
+Hugging Face tokenizer turns text into the token strings CTranslate2 expects and back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import ModelNotFound
+from app.engines.base import EngineInfo, GenerationOptions
+from app.engines.loader import Placement, how_to_provide, require_ctranslate2
+
+log = logging.getLogger(__name__)
+
+# The files whose change means the converted model is stale (when there is no hub revision).
+_SOURCE_PATTERNS = ("config.json", "generation_config.json", "*.safetensors", "*.bin")
+
+
+def model_revision(model_dir: Path) -> str:
+    """A short id of the model's version: the Hugging Face snapshot hash when ``model_dir``
+    is in the hub cache, else a hash of the config and weight files' names, sizes and mtimes."""
+    model_dir = Path(model_dir)
+    if model_dir.parent.name == "snapshots" and re.fullmatch(r"[0-9a-f]{40}", model_dir.name):
+        return model_dir.name[:12]
+    digest = hashlib.sha256()
+    files = sorted({p for pattern in _SOURCE_PATTERNS for p in model_dir.glob(pattern)})
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+def converted_dir(cache_dir: Path, name: str, revision: str, quantization: str) -> Path:
+    """Where the converted copy of a model lives: one folder per model, revision and
+    quantisation, so changing any of them converts again instead of reusing a stale copy."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "--", name.strip("/~. ")).strip("-")[-80:] or "model"
+    return Path(cache_dir).expanduser() / "ct2" / f"{safe}--{revision}--{quantization}"
+
+
+def convert_model(model_dir: Path, *, name: str, quantization: str, cache_dir: Path) -> Path:
+    """Convert ``model_dir`` to CTranslate2 under ``cache_dir`` unless already done.
+
+    The conversion writes into a temporary folder that is renamed into place only when
+    complete, so an interrupted conversion never leaves a half model behind.
+    """
+    require_ctranslate2()
+    target = converted_dir(cache_dir, name, model_revision(model_dir), quantization)
+    if (target / "model.bin").is_file():
+        return target
+    from ctranslate2.converters import TransformersConverter
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        log.info("converting %s to CTranslate2 (%s) in %s", name, quantization, target)
+        try:
+            TransformersConverter(str(model_dir)).convert(
+                str(staging / "model"), quantization=quantization
+            )
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelNotFound(
+                f"The model '{name}' in {model_dir} could not be converted to CTranslate2 "
+                f"({_first_line(exc)}); run it with WARTA_ENGINE=transformers instead."
+            ) from None
+        try:
+            os.replace(staging / "model", target)
+        except OSError:
+            if not (target / "model.bin").is_file():  # not a concurrent conversion: real error
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _forced_bos_token(model_dir: Path) -> int | None:
+    """BART-style models force a first token; read it from the raw files because newer
+    transformers no longer keep generation keys on the model config."""
+    for filename in ("generation_config.json", "config.json"):
+        path = model_dir / filename
+        if path.is_file():
+            value = json.loads(path.read_text(encoding="utf-8")).get("forced_bos_token_id")
+            if value is not None:
+                return int(value)
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class CT2Engine:
+    """A converted model run by ``ctranslate2.Translator``, tokenised by the HF tokenizer."""
+
+    def __init__(
+        self,
+        translator: Any,
+        tokenizer: Any,
+        *,
+        info: EngineInfo,
+        model_max_tokens: int,
+        max_input_tokens: int,
+        target_prefix: str | None = None,
+    ) -> None:
+        self.translator = translator
+        self.tokenizer = tokenizer
+        self.info = info
+        self.model_max_tokens = model_max_tokens
+        self.max_input_tokens = max_input_tokens
+        self._target_prefix = target_prefix
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        model_dir: Path,
+        *,
+        name: str,
+        role: str,
+        placement: Placement,
+        threads: int = 1,
+        cache_dir: Path,
+        inter_threads: int = 1,
+    ) -> CT2Engine:
+        """Convert (once, cached) and load ``model_dir`` where ``placement`` says.
+
+        ``threads`` is the number of threads one batch uses; ``inter_threads`` how many
+        batches may run at once (each holds its own working memory).
+        """
+        require_ctranslate2()
+        import ctranslate2
+        from transformers import AutoConfig, AutoTokenizer
+
+        try:
+            config = AutoConfig.from_pretrained(str(model_dir))
+            tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+        except (OSError, ValueError) as exc:
+            raise ModelNotFound(
+                f"The {role} model '{name}' could not be loaded from {model_dir} "
+                f"({_first_line(exc)}). {how_to_provide(name, role)}"
+            ) from None
+        quantization = placement.ct2_compute_type
+        path = convert_model(model_dir, name=name, quantization=quantization, cache_dir=cache_dir)
+        translator = ctranslate2.Translator(
+            str(path),
+            device=placement.ct2_device,
+            device_index=placement.ct2_device_index,
+            compute_type=quantization,
+            intra_threads=threads if placement.ct2_device == "cpu" else 0,
+            inter_threads=inter_threads,
+        )
+        model_max = int(getattr(config, "max_position_embeddings", None) or 512)
+        forced_bos = _forced_bos_token(Path(model_dir))
+        # The translator reports what it really runs (int8 on CPU is "int8_float32").
+        info = EngineInfo(role, name, "ctranslate2", placement.device, translator.compute_type)
+        return cls(
+            translator,
+            tokenizer,
+            info=info,
+            model_max_tokens=model_max,
+            # Same input limit as the transformers engine, so both split text identically.
+            max_input_tokens=min(model_max, 256) if role == "translation" else model_max,
+            target_prefix=(
+                tokenizer.convert_ids_to_tokens(forced_bos) if forced_bos is not None else None
+            ),
+        )
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Input tokens per text, special tokens included."""
+        encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        """Generate one output per text with the given decoding options."""
+        if not texts:
+            return []
+        encoded = self.tokenizer(
+            list(texts), add_special_tokens=True, truncation=True, max_length=self.model_max_tokens
+        )["input_ids"]
+        source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+        # Same rule as the transformers engine: the limit follows the longest input.
+        max_length = options.output_limit(max(len(ids) for ids in encoded), self.model_max_tokens)
+        results = self.translator.translate_batch(
+            source,
+            target_prefix=[[self._target_prefix]] * len(source) if self._target_prefix else None,
+            beam_size=options.beam_size,
+            max_decoding_length=max_length,
+            min_decoding_length=min(options.min_new_tokens, max_length),
+            no_repeat_ngram_size=options.no_repeat_ngram_size,
+            repetition_penalty=options.repetition_penalty,
+            length_penalty=options.length_penalty,
+            max_input_length=self.model_max_tokens,
+        )
+        ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        return [text.strip() for text in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
