@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import ModelNotFound
-from app.engines.loader import how_to_provide, locate_model
+from app.engines.loader import ENV_FOR_ROLE, locate_model
 
 # The files a model needs, as in ``locate_model``: repositories often also hold TensorFlow,
 # Flax or Rust weights that Warta never reads and that would double the download.
@@ -58,18 +58,19 @@ def pull_model(model: str, role: str) -> Path:
 
 
 def _pull_failure(model: str, role: str, exc: Exception) -> str:
+    env = ENV_FOR_ROLE.get(role, "WARTA_TRANSLATION_MODEL")
+    instead = f"or copy the model directory to this machine and set {env} to it."
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return (
+            f"Could not pull the {role} model '{model}': it is not in the Hugging Face cache "
+            "and HF_HUB_OFFLINE is set, so nothing can be downloaded. Run the command without "
+            f"HF_HUB_OFFLINE on a machine with internet access, {instead}"
+        )
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    offline = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
-    hint = (
-        "HF_HUB_OFFLINE is set, so nothing can be downloaded: unset it on a machine with "
-        "internet access. "
-        if offline
-        else "Check the model id and that https://huggingface.co can be reached "
-        "(HF_ENDPOINT for a mirror, HF_TOKEN for gated models). "
-    )
     return (
-        f"Could not download the {role} model '{model}' ({reason}). {hint}"
-        f"{how_to_provide(model, role)}"
+        f"Could not download the {role} model '{model}' ({reason}). Check the model id and "
+        "that https://huggingface.co can be reached (HF_ENDPOINT for a mirror, HF_TOKEN for "
+        f"gated models), {instead}"
     )
 
 
