@@ -117,6 +117,93 @@ def translate(
         typer.echo(result.text)
 
 
+ModeOpt = Annotated[str, typer.Option("--mode", help="auto, extractive or abstractive")]
+LangOpt = Annotated[
+    str, typer.Option("--lang", help="en, or id for the Indonesian sentences (extractive)")
+]
+MaxSentencesOpt = Annotated[
+    int, typer.Option("--max-sentences", min=1, help="Sentences in an extractive summary")
+]
+SummarizerOpt = Annotated[
+    str | None,
+    typer.Option("--summarization-model", help="Summarisation model id or directory, or none"),
+]
+
+
+def load_summarizer(settings: Settings, mode: str, lang: str):  # type: ignore[no-untyped-def]
+    """The summarisation model wrapped for the summary service, when this run needs it."""
+    if lang != "en" or mode == "extractive" or not settings.summarization_enabled:
+        return None
+    from app.engines.loader import load_engine
+    from app.services.summarize import summarizer_from_engine
+
+    engine = load_engine(
+        settings.summarization_model,
+        role="summarization",
+        engine=settings.engine,
+        device=settings.device,
+        threads=settings.threads,
+        cache_dir=settings.cache_path,
+    )
+    return summarizer_from_engine(engine)
+
+
+@app.command()
+def summarize(
+    file: FileArg,
+    mode: ModeOpt = "auto",
+    lang: LangOpt = "en",
+    max_sentences: MaxSentencesOpt = 3,
+    as_json: JsonOpt = False,
+    model: ModelOpt = None,
+    summarization_model: SummarizerOpt = None,
+    device: DeviceOpt = None,
+    engine: EngineOpt = None,
+) -> None:
+    """Summarise an Indonesian text file in English (abstractive when a model is set)."""
+    import asyncio
+
+    from app.services.summarize import summarize_text, translator_from_service
+
+    _quiet_libraries()
+    text = _read_input(file)
+    settings = settings_from(
+        translation_model=model,
+        summarization_model=summarization_model,
+        device=device,
+        engine=engine,
+    )
+    if not text.strip():
+        raise _fail("the input is empty")
+    try:
+        summarizer = load_summarizer(settings, mode, lang)
+        translate = translator_from_service(load_translator(settings)) if lang == "en" else None
+        result = asyncio.run(
+            summarize_text(
+                text,
+                translate=translate,
+                summarizer=summarizer,
+                mode=mode,
+                output_lang=lang,
+                max_sentences=max_sentences,
+                translation_model=settings.translation_model if lang == "en" else None,
+            )
+        )
+    except WartaError as exc:
+        raise _fail(exc.message) from None
+    if as_json:
+        typer.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        return
+    typer.echo(result.summary)
+    if result.mode == "abstractive" and result.sentences_used < result.sentences_total:
+        typer.echo(
+            f"note: the text is longer than the summarisation model's input; the summary is "
+            f"made from the {result.sentences_used} most salient of its "
+            f"{result.sentences_total} sentences",
+            err=True,
+        )
+
+
 TranslationIdOpt = Annotated[
     str | None,
     typer.Option(
