@@ -123,8 +123,8 @@ def resolve_mode(mode: str, output_lang: str, summarizer: Summarizer | None) -> 
     if mode == "abstractive":
         if output_lang == "id":
             raise InvalidInput(
-                "Abstractive summaries are English only: use output_lang='en', or "
-                "mode='extractive' for an Indonesian summary."
+                "Abstractive summaries are English only: ask for English output, or for "
+                "an extractive summary to get the Indonesian sentences."
             )
         if summarizer is None:
             raise InvalidInput(
