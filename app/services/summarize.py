@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from app.core.errors import InvalidInput, ModelNotReady
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.services.translate import TranslationResult, TranslationService, document_sentences
+from app.text.clean import clean_text
 from app.text.extract import salience, select_sentences, select_within_budget
 
 Translate = Callable[[Sequence[str]], Awaitable[list[TranslationResult]]]
@@ -147,13 +148,18 @@ async def summarize_text(
     max_sentences: int = 3,
     title: str | None = None,
     translation_model: str | None = None,
+    clean: bool = True,
 ) -> SummaryResult:
     """Summarise an Indonesian text (``/v1/summarize``).
 
     ``translate`` is needed for English output; ``summarizer`` for abstractive summaries.
-    Sentence indices refer to ``document_sentences(text)``.
+    The text is cleaned first (``clean_text``: page furniture never reaches a summary),
+    and sentence indices refer to ``document_sentences`` of the cleaned text.
     """
     chosen_mode = resolve_mode(mode, output_lang, summarizer)
+    if clean:
+        cleaned = await asyncio.to_thread(clean_text, text)
+        text, title = cleaned.text, title or cleaned.title
     sentences = document_sentences(text)
     if not sentences:
         raise InvalidInput("The text has no sentences to summarise: send the article's text.")

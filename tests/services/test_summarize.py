@@ -171,3 +171,20 @@ def test_tiny_bart_summarises_an_article_longer_than_its_limit(
     used_input = " ".join(translated[i] for i in result.used_indices)
     assert engine.count_tokens([used_input])[0] <= 128
     assert result.summary.strip()
+
+
+def test_page_furniture_is_cleaned_away_before_summarising(translator: FakeEngine) -> None:
+    from app.text.clean import clean_text
+
+    furniture = "Baca juga: Jadwal Ganjil Genap Jakarta Hari Ini"
+    pasted = ARTICLE.replace("Badan Penanggulangan", f"{furniture}\n\nBadan Penanggulangan")
+    pasted += "\n\nBerita Trending\n- 1 Garuda Indonesia turunkan harga tiket\n"
+    result = run(
+        summarize_text(
+            pasted, translate=translate_with(translator), output_lang="id", max_sentences=9
+        )
+    )
+    cleaned = [s for _, s in document_sentences(clean_text(pasted).text)]
+    assert all(cleaned[s.index] == s.source for s in result.sentences)
+    assert result.sentences_total == len(document_sentences(ARTICLE))
+    assert not any("Baca juga" in s.source or "Garuda" in s.source for s in result.sentences)
