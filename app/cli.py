@@ -299,6 +299,63 @@ def models_list(as_json: JsonOpt = False) -> None:
     typer.echo(f"{'total':<{width}}  {'':<11}  {human_size(sum(m.size_bytes for m in models)):>9}")
 
 
+HostOpt = Annotated[str | None, typer.Option("--host", help="Address to listen on [WARTA_HOST]")]
+PortOpt = Annotated[int | None, typer.Option("--port", help="Port to listen on [WARTA_PORT]")]
+ServeTranslationOpt = Annotated[
+    str | None,
+    typer.Option("--translation-model", help="Model id or directory [WARTA_TRANSLATION_MODEL]"),
+]
+ServeSummarizationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--summarization-model",
+        help="Model id or directory, or none [WARTA_SUMMARIZATION_MODEL]",
+    ),
+]
+
+
+@app.command()
+def serve(
+    host: HostOpt = None,
+    port: PortOpt = None,
+    translation_model: ServeTranslationOpt = None,
+    summarization_model: ServeSummarizationOpt = None,
+    engine: EngineOpt = None,
+    device: DeviceOpt = None,
+) -> None:
+    """Start the HTTP API: one process, each model loaded once (flags override WARTA_*)."""
+    import uvicorn
+    from transformers.utils import logging as hf_logging
+
+    from app.main import create_app, load_engines
+
+    settings = settings_from(
+        host=host,
+        port=port,
+        translation_model=translation_model,
+        summarization_model=summarization_model,
+        engine=engine,
+        device=device,
+    )
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        # Loaded before the server starts, so a missing model stops it with one clear line.
+        engines = load_engines(settings)
+    except WartaError as exc:
+        raise _fail(exc.message) from None
+    uvicorn.run(
+        create_app(settings, engines=engines),
+        host=settings.host,
+        port=settings.port,
+        workers=1,
+        log_level="info",
+    )
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -1,0 +1,108 @@
+"""Typed dependencies: the app's state, its services, the request scope and API keys."""
+
+from __future__ import annotations
+
+import hmac
+import time
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.api.metrics import Metrics
+from app.core.config import Settings
+from app.core.errors import ModelNotReady, Unauthorized
+from app.engines.base import EngineInfo
+from app.services.async_translate import AsyncGenerator, AsyncTranslator
+from app.services.batcher import RequestScope
+from app.services.detect import LanguageDetector
+
+
+@dataclass
+class AppState:
+    """What the lifespan builds once and every request reads."""
+
+    settings: Settings
+    metrics: Metrics
+    models: list[EngineInfo] = field(default_factory=list)
+    translator: AsyncTranslator | None = None
+    summarizer: AsyncGenerator | None = None
+    detector: LanguageDetector | None = None
+    ready: bool = False
+
+
+def get_state(request: Request) -> AppState:
+    """The app's state (set up by ``create_app``)."""
+    state: AppState = request.app.state.warta
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_settings(state: StateDep) -> Settings:
+    return state.settings
+
+
+def get_translator(state: StateDep) -> AsyncTranslator:
+    """The translator, or 503 while models are loading or the server is stopping."""
+    if not state.ready or state.translator is None:
+        raise ModelNotReady("The translation model is not loaded yet; retry in a few seconds.")
+    return state.translator
+
+
+def get_summarizer(state: StateDep) -> AsyncGenerator | None:
+    """The abstractive summariser, or None when only extractive summaries are available."""
+    if not state.ready:
+        raise ModelNotReady("The models are not loaded yet; retry in a few seconds.")
+    return state.summarizer
+
+
+def get_detector(state: StateDep) -> LanguageDetector:
+    if not state.ready or state.detector is None:
+        raise ModelNotReady("The language detector is not loaded yet; retry in a few seconds.")
+    return state.detector
+
+
+def request_scope(request: Request, state: StateDep) -> RequestScope:
+    """This request's deadline and a way to notice that its client went away."""
+    return RequestScope(
+        deadline=time.monotonic() + state.settings.request_timeout_s,
+        disconnected=request.is_disconnected,
+    )
+
+
+_bearer = HTTPBearer(auto_error=False, description="One of the keys in WARTA_API_KEYS")
+
+
+def require_api_key(
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+) -> None:
+    """401 unless no keys are configured or a configured key is presented."""
+    keys = state.settings.api_key_list
+    if not keys:
+        return
+    if credentials is None:
+        raise Unauthorized(
+            "An API key is required: send the header `Authorization: Bearer YOUR_KEY`.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    given = credentials.credentials.encode()
+    # Compare with every key, in constant time, so timing reveals nothing.
+    matched = False
+    for key in keys:
+        matched |= hmac.compare_digest(given, key.encode())
+    if not matched:
+        raise Unauthorized(
+            "The API key is not valid; check the key you were given.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+TranslatorDep = Annotated[AsyncTranslator, Depends(get_translator)]
+SummarizerDep = Annotated[AsyncGenerator | None, Depends(get_summarizer)]
+DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]
+ScopeDep = Annotated[RequestScope, Depends(request_scope)]

@@ -1,0 +1,107 @@
+"""Every error leaves the server in one shape: {"error": {"code", "message"}}.
+
+Domain errors carry their own code and status; framework errors (validation, 404,
+405, unreadable bodies) are mapped here; anything unexpected is logged and answered
+with a generic 500 of the same shape, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.errors import WartaError
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "overloaded",
+    503: "model_not_ready",
+}
+HTTP_MESSAGES = {
+    400: "The request body could not be read; send UTF-8 encoded JSON.",
+    404: "No such endpoint; see /docs for the API.",
+    405: "This endpoint does not accept that method; see /docs for the API.",
+}
+MAX_LISTED_PROBLEMS = 5
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """A JSON error response in the one error shape."""
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
+    )
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, WartaError)
+    return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    message = HTTP_MESSAGES.get(status) or (
+        exc.detail if isinstance(exc.detail, str) else "The request was not accepted."
+    )
+    headers = dict(exc.headers) if exc.headers else None
+    return error_response(status, HTTP_CODES.get(status, "http_error"), message, headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    message = describe_problems(exc.errors())
+    content_type = request.headers.get("content-type", "")
+    if content_type and "json" not in content_type:
+        message += f" The body was sent as {content_type}: send JSON with the header "
+        message += "`Content-Type: application/json`."
+    return error_response(422, "invalid_input", message)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(
+        500, "internal_error", "The server failed to handle this request; it has been logged."
+    )
+
+
+def describe_problems(errors: Sequence[Any]) -> str:
+    """One readable sentence per validation problem (input values are never echoed)."""
+    problems = []
+    for error in list(errors)[:MAX_LISTED_PROBLEMS]:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        what = error.get("msg", "invalid value")
+        if error.get("type") == "json_invalid":
+            reason = (error.get("ctx") or {}).get("error", "")
+            what = f"the body is not valid JSON ({reason})" if reason else "invalid JSON"
+            where = ""
+        problems.append(f"{where}: {what}" if where else what)
+    extra = len(errors) - MAX_LISTED_PROBLEMS
+    if extra > 0:
+        problems.append(f"and {extra} more")
+    return "Invalid request: " + "; ".join(problems) + ". See /docs for the request schema."
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every kind of error through the one error shape."""
+    app.add_exception_handler(WartaError, _domain_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

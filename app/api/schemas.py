@@ -1,0 +1,202 @@
+"""Request and response models of the HTTP API (pydantic lives only at this edge).
+
+Requests are strict (no type coercion) and reject unknown fields, so a typo in an
+option is a 422 rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.services.detect import Detection
+from app.services.translate import Segment, TranslationResult
+
+SourceLang = Literal["auto", "id"]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must contain some text, not only whitespace")
+    return value
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["text_too_long"])
+    message: str = Field(examples=["The texts have 120000 characters; the limit is 100000."])
+
+
+class ErrorBody(BaseModel):
+    """Every error response has this shape."""
+
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+class ModelInfo(BaseModel):
+    role: str = Field(examples=["translation"])
+    name: str = Field(examples=["Helsinki-NLP/opus-mt-id-en"])
+    engine: str = Field(examples=["ctranslate2"])
+    device: str = Field(examples=["cpu"])
+    compute_type: str = Field(examples=["int8"])
+
+
+class ModelsResponse(BaseModel):
+    models: list[ModelInfo]
+
+
+class TranslateRequest(Request):
+    texts: list[str] = Field(
+        min_length=1,
+        description="One or more texts; paragraphs separated by blank lines are kept.",
+        examples=[["Harga beras naik lima persen bulan ini.\n\nPolisi menangkap dua tersangka."]],
+    )
+    source_lang: SourceLang = Field(
+        "auto",
+        description="`auto`: detect each text (English comes back unchanged); "
+        "`id`: translate every text as Indonesian.",
+    )
+    return_segments: bool = Field(False, description="List every sentence with its translation.")
+
+    @field_validator("texts")
+    @classmethod
+    def _texts_not_blank(cls, texts: list[str]) -> list[str]:
+        for text in texts:
+            _not_blank(text)
+        return texts
+
+
+class SegmentOut(BaseModel):
+    paragraph: int = Field(description="Index of the paragraph in the input text, from 0")
+    source: str
+    translation: str
+    flags: list[str] = Field(
+        default_factory=list,
+        description="What still looks wrong with this translation (e.g. `repetition`, "
+        "`numbers`); empty when it looks fine.",
+    )
+
+    @classmethod
+    def of(cls, segment: Segment) -> SegmentOut:
+        return cls(
+            paragraph=segment.paragraph,
+            source=segment.source,
+            translation=segment.translation,
+            flags=list(segment.flags),
+        )
+
+
+class TranslationOut(BaseModel):
+    text: str = Field(examples=["Rice prices rose five percent this month."])
+    detected_language: str = Field(
+        examples=["id"], description="`id`, `ms`, `en`, or `und` (no recognisable language)"
+    )
+    segments: list[SegmentOut] | None = Field(None, description="Only when return_segments")
+
+    @classmethod
+    def of(cls, result: TranslationResult, language: str, with_segments: bool) -> TranslationOut:
+        segments = [SegmentOut.of(s) for s in result.segments] if with_segments else None
+        return cls(text=result.text, detected_language=language, segments=segments)
+
+
+class TranslateResponse(BaseModel):
+    translations: list[TranslationOut]
+    model: str = Field(examples=["Helsinki-NLP/opus-mt-id-en"])
+    engine: str = Field(examples=["ctranslate2"])
+
+
+class DetectRequest(Request):
+    text: str = Field(min_length=1, examples=["Harga beras naik lima persen bulan ini."])
+
+    _text_not_blank = field_validator("text")(_not_blank)
+
+
+class DetectResponse(BaseModel):
+    language: str = Field(examples=["id"], description="`id`, `ms`, `en` or `und`")
+    confidence: float = Field(ge=0, le=1, examples=[0.97])
+
+    @classmethod
+    def of(cls, detection: Detection) -> DetectResponse:
+        return cls(language=detection.language, confidence=detection.confidence)
+
+
+# Shapes for /v1/summarize, /v1/clean and /v1/articles (routes come with those services).
+
+
+class SummarizeRequest(Request):
+    text: str = Field(min_length=1)
+    mode: Literal["auto", "extractive", "abstractive"] = "auto"
+    output_lang: Literal["en", "id"] = "en"
+    max_sentences: int = Field(3, ge=1, le=20)
+
+    _text_not_blank = field_validator("text")(_not_blank)
+
+
+class SummarySentence(BaseModel):
+    index: int
+    source: str
+    translation: str | None = None
+
+
+class SummarizeResponse(BaseModel):
+    summary: str
+    mode: Literal["extractive", "abstractive"]
+    sentences: list[SummarySentence] = Field(default_factory=list)
+    model: str | None = None
+
+
+class _TextOrHtml(Request):
+    text: str | None = None
+    html: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> _TextOrHtml:
+        given = [v for v in (self.text, self.html) if v is not None]
+        if len(given) != 1:
+            raise ValueError("send exactly one of `text` or `html`")
+        _not_blank(given[0])
+        return self
+
+
+class CleanRequest(_TextOrHtml):
+    pass
+
+
+class CleanResponse(BaseModel):
+    title: str | None = None
+    text: str
+    removed: list[str] = Field(default_factory=list)
+    metadata: dict[str, str | None] = Field(default_factory=dict)
+
+
+class ArticleRequest(_TextOrHtml):
+    title: str | None = None
+
+
+class TitleOut(BaseModel):
+    source: str
+    translation: str
+
+
+class ArticleStats(BaseModel):
+    sentences: int
+    source_chars: int
+    seconds: float
+
+
+class ArticleResponse(BaseModel):
+    title: TitleOut | None = None
+    translation: str
+    summary: str
+    segments: list[SegmentOut] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    detected_language: str
+    stats: ArticleStats

@@ -1,0 +1,175 @@
+"""The FastAPI application: ``create_app(settings)`` and the lifespan that loads models once.
+
+Run it with ``warta serve`` (or ``uvicorn --factory app.main:create_app``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI
+
+from app.api.deps import AppState
+from app.api.errors import install_error_handlers
+from app.api.metrics import Metrics
+from app.api.middleware import BodyLimitMiddleware, MetricsMiddleware
+from app.api.routes import ops, v1
+from app.api.web import router as web
+from app.core.config import Settings
+from app.engines.base import GenerationOptions, Seq2SeqEngine
+from app.services.async_translate import AsyncGenerator, AsyncTranslator
+from app.services.batcher import Batcher
+from app.services.detect import LanguageDetector, default_detector
+
+log = logging.getLogger(__name__)
+
+WARMUP_TEXT = "Harga beras naik lima persen bulan ini."
+# JSON may escape one character as up to 12 bytes ("\ud83d\ude00"); 6 per character plus
+# room for options covers real text, while 4 MiB leaves room for whole HTML pages.
+MIN_BODY_BYTES = 4 * 1024 * 1024
+# distilbart-cnn's own generation settings, for abstractive summaries.
+SUMMARY_OPTIONS = GenerationOptions(
+    beam_size=4, max_new_tokens=142, min_new_tokens=56, no_repeat_ngram_size=3, length_penalty=2.0
+)
+
+
+@dataclass
+class Engines:
+    """Loaded models; tests and ``warta serve`` pass them to ``create_app`` prebuilt."""
+
+    translation: Seq2SeqEngine
+    summarization: Seq2SeqEngine | None = None
+    load_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def load_engines(settings: Settings) -> Engines:
+    """Load the translation model and, when enabled, the summarisation model."""
+    from app.engines.loader import load_engine
+
+    def load(model: str, role: str) -> tuple[Seq2SeqEngine, float]:
+        started = time.perf_counter()
+        engine = load_engine(
+            model,
+            role=role,
+            engine=settings.engine,
+            device=settings.device,
+            threads=settings.threads,
+            cache_dir=settings.cache_path,
+        )
+        return engine, time.perf_counter() - started
+
+    translation, seconds = load(settings.translation_model, "translation")
+    engines = Engines(translation, load_seconds={"translation": seconds})
+    if settings.summarization_enabled:
+        engines.summarization, seconds = load(settings.summarization_model, "summarization")
+        engines.load_seconds["summarization"] = seconds
+    return engines
+
+
+def body_limit(settings: Settings) -> int:
+    """Largest accepted request body in bytes, derived from ``max_chars``."""
+    return max(6 * settings.max_chars + 64 * 1024, MIN_BODY_BYTES)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engines: Engines | None = None,
+    detector: LanguageDetector | None = None,
+) -> FastAPI:
+    """Build the app; models load in its lifespan unless ``engines`` are given."""
+    settings = settings or Settings()  # type: ignore[call-arg]  # filled from the environment
+    metrics = Metrics()
+    state = AppState(settings=settings, metrics=metrics)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        batchers = await _start(state, engines, detector)
+        try:
+            yield
+        finally:
+            state.ready = False
+            metrics.ready.set(0)
+            for batcher in batchers:
+                await asyncio.to_thread(batcher.close)
+
+    app = FastAPI(
+        title="Warta",
+        summary="Clean, translate and summarise Indonesian news in English.",
+        version="0.1.0",
+        lifespan=lifespan,
+        strict_content_type=False,  # a JSON body without a Content-Type header is still JSON
+    )
+    app.state.warta = state
+    install_error_handlers(app)
+    app.include_router(ops)
+    app.include_router(v1)
+    app.include_router(web)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=body_limit(settings))
+    app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: sees every answer
+    return app
+
+
+async def _start(
+    state: AppState, engines: Engines | None, detector: LanguageDetector | None
+) -> list[Batcher]:
+    """Load (unless given), warm up and wire the engines; mark the app ready."""
+    settings, metrics = state.settings, state.metrics
+    if engines is None:
+        engines = await asyncio.to_thread(load_engines, settings)
+    state.detector = detector or await asyncio.to_thread(default_detector)
+    for role, seconds in engines.load_seconds.items():
+        metrics.model_load_seconds.labels(role).set(seconds)
+    translation_options = GenerationOptions(beam_size=settings.beam_size)
+    if settings.warmup:
+        await asyncio.to_thread(_warm_up, engines, translation_options)
+    batchers = []
+    translation = _batcher(engines.translation, settings, metrics, "translation")
+    batchers.append(translation)
+    state.translator = AsyncTranslator(
+        engines.translation, translation, translation_options, metrics.sentence_counter()
+    )
+    state.models = [engines.translation.info]
+    if engines.summarization is not None:
+        summary = _batcher(engines.summarization, settings, metrics, "summarization")
+        batchers.append(summary)
+        state.summarizer = AsyncGenerator(engines.summarization, summary, SUMMARY_OPTIONS)
+        state.models.append(engines.summarization.info)
+    for info in state.models:
+        log.info(
+            "loaded %s model %s (%s, %s, %s)",
+            info.role,
+            info.name,
+            info.engine,
+            info.device,
+            info.compute_type,
+        )
+    state.ready = True
+    metrics.ready.set(1)
+    return batchers
+
+
+def _batcher(engine: Seq2SeqEngine, settings: Settings, metrics: Metrics, role: str) -> Batcher:
+    batcher = Batcher(
+        engine,
+        max_batch_tokens=settings.max_batch_tokens,
+        max_wait_s=settings.max_batch_wait_ms / 1000,
+        max_queue=settings.max_queue_sentences,
+        observer=metrics.batch_observer(role),
+        name=role,
+    )
+    batcher.start()
+    metrics.live.batchers[role] = batcher
+    return batcher
+
+
+def _warm_up(engines: Engines, options: GenerationOptions) -> None:
+    """One small generation per model, so the first request does not pay for lazy setup."""
+    engines.translation.generate([WARMUP_TEXT], options)
+    if engines.summarization is not None:
+        engines.summarization.generate([WARMUP_TEXT], GenerationOptions(max_new_tokens=8))
