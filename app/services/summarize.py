@@ -25,6 +25,7 @@ from app.text.extract import salience, select_sentences, select_within_budget
 
 Translate = Callable[[Sequence[str]], Awaitable[list[TranslationResult]]]
 Generate = Callable[[Sequence[str]], Awaitable[list[str]]]
+GenerateWith = Callable[[Sequence[str], GenerationOptions], Awaitable[list[str]]]
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
 MODES = ("auto", "extractive", "abstractive")
@@ -83,27 +84,32 @@ def summary_options(input_tokens: int) -> GenerationOptions:
     )
 
 
-def generate_summaries(engine: Seq2SeqEngine, texts: Sequence[str]) -> list[str]:
-    """One summary per text (blocking); texts with the same decoding settings share a batch."""
-    groups: dict[GenerationOptions, list[int]] = {}
-    for i, tokens in enumerate(engine.count_tokens(texts)):
-        groups.setdefault(summary_options(tokens), []).append(i)
-    outputs = [""] * len(texts)
-    for options, indices in groups.items():
-        for i, text in zip(
-            indices, engine.generate([texts[i] for i in indices], options), strict=True
-        ):
-            outputs[i] = text
-    return outputs
+def summarizer_with(engine: Seq2SeqEngine, generate_with: GenerateWith) -> Summarizer:
+    """A ``Summarizer`` for ``engine`` whose model calls go through ``generate_with``
+    (e.g. the server's batcher), each text with decoding settings for its length."""
+
+    async def generate(texts: Sequence[str]) -> list[str]:
+        texts = list(texts)
+        groups: dict[GenerationOptions, list[int]] = {}
+        for i, tokens in enumerate(engine.count_tokens(texts)):
+            groups.setdefault(summary_options(tokens), []).append(i)
+        outputs = [""] * len(texts)
+        for options, indices in groups.items():
+            generated = await generate_with([texts[i] for i in indices], options)
+            for i, text in zip(indices, generated, strict=True):
+                outputs[i] = text
+        return outputs
+
+    return Summarizer(engine.info.name, engine.max_input_tokens, engine.count_tokens, generate)
 
 
 def summarizer_from_engine(engine: Seq2SeqEngine) -> Summarizer:
-    """A ``Summarizer`` that runs ``engine`` in a worker thread."""
+    """A ``Summarizer`` that runs ``engine`` itself in a worker thread (CLI, tests)."""
 
-    async def generate(texts: Sequence[str]) -> list[str]:
-        return await asyncio.to_thread(generate_summaries, engine, list(texts))
+    async def generate_with(texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        return await asyncio.to_thread(engine.generate, list(texts), options)
 
-    return Summarizer(engine.info.name, engine.max_input_tokens, engine.count_tokens, generate)
+    return summarizer_with(engine, generate_with)
 
 
 def translator_from_service(service: TranslationService) -> Translate:
@@ -198,7 +204,8 @@ async def extractive_summary(
     if max_sentences < 1:
         raise InvalidInput("max_sentences must be at least 1.")
     sources = [s for _, s in sentences]
-    chosen = select_sentences(sources, [p for p, _ in sentences], title, max_sentences)
+    paragraphs = [p for p, _ in sentences]
+    chosen = await asyncio.to_thread(select_sentences, sources, paragraphs, title, max_sentences)
     picked = [sources[i] for i in chosen]
     translated: list[str | None]
     if output_lang == "id":
@@ -232,7 +239,7 @@ async def abstractive_summary(
     translation_model: str | None = None,
 ) -> SummaryResult:
     """An English summary of the translated sentences, reduced to fit the model first."""
-    used = fit_to_summarizer(sentences, translations, summarizer, title)
+    used = await asyncio.to_thread(fit_to_summarizer, sentences, translations, summarizer, title)
     summary = (await summarizer.generate([" ".join(translations[i] for i in used)]))[0]
     return SummaryResult(
         summary=summary,

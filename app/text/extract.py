@@ -117,11 +117,16 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    if not a or not b:
+def _centrality(bag: Counter[str], document: Counter[str], document_norm2: float) -> float:
+    """Cosine between a sentence's bag of words and the rest of the document's.
+
+    Computed from the whole-document counts in O(len(bag)), so long texts stay cheap.
+    """
+    if not bag:
         return 0.0
-    dot = sum(count * b[word] for word, count in a.items() if word in b)
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    dot = sum(c * (document[w] - c) for w, c in bag.items())
+    rest2 = document_norm2 - sum(document[w] ** 2 - (document[w] - c) ** 2 for w, c in bag.items())
+    norm = math.sqrt(sum(c * c for c in bag.values())) * math.sqrt(max(rest2, 0.0))
     return dot / norm if norm else 0.0
 
 
@@ -168,6 +173,7 @@ def sentence_features(
     document: Counter[str] = Counter()
     for bag in bags:
         document.update(bag)
+    document_norm2 = float(sum(c * c for c in document.values()))
     title_words = set(content_words(title or ""))
     ranks = {p: r for r, p in enumerate(dict.fromkeys(paragraphs))}
     rows = []
@@ -176,7 +182,7 @@ def sentence_features(
         row = _position_features(i, n, ranks[paragraph], opens)
         row.update(_content_features(sentence))
         # Centrality against the rest of the article, so a sentence does not match itself.
-        row["centrality"] = _cosine(bags[i], document - bags[i])
+        row["centrality"] = _centrality(bags[i], document, document_norm2)
         row["title_overlap"] = (
             len(title_words & set(bags[i])) / len(title_words) if title_words else 0.0
         )

@@ -188,3 +188,24 @@ def test_page_furniture_is_cleaned_away_before_summarising(translator: FakeEngin
     assert all(cleaned[s.index] == s.source for s in result.sentences)
     assert result.sentences_total == len(document_sentences(ARTICLE))
     assert not any("Baca juga" in s.source or "Garuda" in s.source for s in result.sentences)
+
+
+def test_summarizer_with_routes_calls_with_options_for_each_length() -> None:
+    from app.engines.base import GenerationOptions
+    from app.services.summarize import summarizer_with
+
+    engine = FakeEngine(max_input_tokens=1000, role="summarization")
+    calls: list[tuple[list[str], GenerationOptions]] = []
+
+    async def generate_with(texts, options):  # type: ignore[no-untyped-def]
+        calls.append((list(texts), options))
+        return [f"summary of {len(t.split())} words" for t in texts]
+
+    summarizer = summarizer_with(engine, generate_with)
+    short, long = "Banjir di Jakarta.", " ".join(["kata"] * 300)
+    assert run(summarizer.generate([short, long])) == [
+        "summary of 3 words",
+        "summary of 300 words",
+    ]
+    minimums = {tuple(texts): options.min_new_tokens for texts, options in calls}
+    assert minimums == {(short,): 2, (long,): 56}
