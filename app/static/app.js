@@ -1,0 +1,184 @@
+// Warta's web page. Everything the server returns is inserted with textContent:
+// model output and article text are data, never markup.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const copyTexts = { source: "", translation: "", summary: "" };
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function setStatus(text) {
+  $("status").textContent = text;
+}
+
+function showError(text) {
+  const box = $("error");
+  box.textContent = text;
+  box.hidden = !text;
+}
+
+// The error body is {"error": {"code", "message"}}; anything else still gets a clear line.
+async function errorText(response) {
+  let detail = response.statusText || "request failed";
+  try {
+    const body = await response.json();
+    if (body && body.error && body.error.message) {
+      detail = body.error.message + " (" + body.error.code + ")";
+    }
+  } catch (ignored) {
+    // Not JSON (a proxy page, for example): keep the status text.
+  }
+  const retry = response.headers.get("Retry-After");
+  const wait = retry ? " Try again in " + retry + " s." : "";
+  return "Error " + response.status + ": " + detail + wait;
+}
+
+function requestBody() {
+  const text = $("text").value;
+  if ($("is-html").checked) return { html: text };
+  const body = { text: text };
+  const title = $("title").value.trim();
+  if (title) body.title = title;
+  return body;
+}
+
+function headers() {
+  const result = { "Content-Type": "application/json", Accept: "application/json" };
+  const key = $("api-key").value.trim();
+  if (key) result.Authorization = "Bearer " + key;
+  return result;
+}
+
+// Source and translation sentences share an index, so hovering one lights up both.
+function highlight(index, on) {
+  document.querySelectorAll('.seg[data-seg="' + index + '"]').forEach((node) => {
+    node.classList.toggle("hl", on);
+  });
+}
+
+function segmentSpan(text, index) {
+  const span = el("span", text, "seg");
+  span.dataset.seg = String(index);
+  span.tabIndex = 0;
+  span.addEventListener("mouseenter", () => highlight(index, true));
+  span.addEventListener("mouseleave", () => highlight(index, false));
+  span.addEventListener("focus", () => highlight(index, true));
+  span.addEventListener("blur", () => highlight(index, false));
+  return span;
+}
+
+// One <p> per source paragraph, one span per sentence; returns the plain text for copying.
+function renderSegments(container, segments, field) {
+  container.replaceChildren();
+  const paragraphs = [];
+  let current = null;
+  let currentIndex = null;
+  segments.forEach((segment, index) => {
+    if (current === null || segment.paragraph !== currentIndex) {
+      current = el("p");
+      currentIndex = segment.paragraph;
+      container.append(current);
+      paragraphs.push([]);
+    }
+    if (current.childNodes.length) current.append(" ");
+    current.append(segmentSpan(segment[field], index));
+    paragraphs[paragraphs.length - 1].push(segment[field]);
+  });
+  return paragraphs.map((sentences) => sentences.join(" ")).join("\n\n");
+}
+
+function renderTitle(result) {
+  const title = result.title || { source: "", translation: "" };
+  $("source-title").textContent = title.source || "";
+  $("translation-title").textContent = title.translation || "";
+  return title;
+}
+
+function withTitle(title, text) {
+  return title ? title + "\n\n" + text : text;
+}
+
+function render(result) {
+  const segments = Array.isArray(result.segments) ? result.segments : [];
+  const title = renderTitle(result);
+  const source = renderSegments($("source"), segments, "source");
+  const translated = renderSegments($("translation"), segments, "translation");
+  if (!segments.length) $("translation").append(el("p", result.translation || ""));
+  $("summary").textContent = result.summary || "";
+  copyTexts.source = withTitle(title.source, source);
+  copyTexts.translation = withTitle(title.translation, segments.length ? translated : result.translation || "");
+  copyTexts.summary = result.summary || "";
+
+  const removed = Array.isArray(result.removed) ? result.removed : [];
+  $("removed").replaceChildren(...removed.map((item) => el("li", item)));
+  $("removed-heading").textContent = "Removed (" + removed.length + ")";
+
+  const stats = result.stats || {};
+  const parts = ["Language: " + (result.detected_language || "?")];
+  if (stats.sentences !== undefined) parts.push(stats.sentences + " sentences");
+  if (stats.seconds !== undefined) parts.push(Number(stats.seconds).toFixed(2) + " s");
+  $("stats").textContent = parts.join(" · ");
+  $("results").hidden = false;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  showError("");
+  if (!$("text").value.trim()) {
+    showError("Paste the article text first.");
+    return;
+  }
+  $("submit").disabled = true;
+  setStatus("Translating…");
+  try {
+    const response = await fetch("/v1/articles", {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify(requestBody()),
+    });
+    if (!response.ok) {
+      showError(await errorText(response));
+      setStatus("");
+      return;
+    }
+    render(await response.json());
+    setStatus("Done.");
+  } catch (error) {
+    showError("Could not reach the server: " + error.message);
+    setStatus("");
+  } finally {
+    $("submit").disabled = false;
+  }
+}
+
+// navigator.clipboard needs a secure context (https or localhost); fall back to a selection.
+async function copy(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (ignored) {
+    const area = el("textarea");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  const label = button.textContent;
+  button.textContent = "Copied";
+  setTimeout(() => { button.textContent = label; }, 1500);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("article-form").addEventListener("submit", submit);
+  document.querySelectorAll("button.copy").forEach((button) => {
+    button.addEventListener("click", () => copy(copyTexts[button.dataset.copy], button));
+  });
+  $("is-html").addEventListener("change", () => {
+    $("title").disabled = $("is-html").checked;
+  });
+});
