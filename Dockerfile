@@ -1,0 +1,63 @@
+# syntax=docker/dockerfile:1
+# Warta: CPU image by default; GPU image with --build-arg VARIANT=gpu.
+#
+#   docker build -t warta .                                         # CPU, models baked in
+#   docker build --build-arg WARTA_BAKE_MODELS=none -t warta:slim . # CPU, no models
+#   docker build --build-arg VARIANT=gpu -t warta:gpu .             # CUDA
+#
+# The install and start steps are docker/install.sh and docker/start.sh, which CI also
+# runs in a fresh virtual environment.
+ARG VARIANT=cpu
+
+FROM python:3.11-slim AS base-cpu
+
+# CUDA 12.8 with cuDNN 9: what the CUDA builds of torch and ctranslate2's wheels expect.
+FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04 AS base-gpu
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3 python3-venv \
+    && rm -rf /var/lib/apt/lists/*
+
+FROM base-${VARIANT} AS final
+ARG VARIANT
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# Installed as root into /opt/warta; the server runs as an unprivileged user.
+COPY pyproject.toml README.md /src/
+COPY app /src/app
+COPY docker /src/docker
+ARG TORCH_VERSION=2.13.0
+# auto: the PyTorch index for VARIANT (CPU, or CUDA 12.8); or any index URL.
+ARG TORCH_INDEX_URL=auto
+# The pip cache lives in a build cache mount: rebuilds after a code change reuse the
+# downloaded wheels, and the image does not carry them.
+RUN --mount=type=cache,target=/root/.cache/pip \
+    /src/docker/install.sh "${VARIANT}" /opt/warta \
+    && useradd --create-home --uid 10001 --shell /usr/sbin/nologin warta \
+    && mkdir -p /models \
+    && chown warta:warta /models
+
+# One place for every model file, so a volume on /models keeps downloads and conversions.
+ENV PATH=/opt/warta/bin:$PATH \
+    HF_HOME=/models/huggingface \
+    WARTA_CACHE_DIR=/models/warta \
+    WARTA_HOST=0.0.0.0 \
+    WARTA_PORT=8000
+USER warta
+WORKDIR /home/warta
+
+# Models baked in at build time: all (default) or none for a slim image. With
+# --build-arg WARTA_SUMMARIZATION_MODEL=none only the translation model is baked (and
+# the server makes extractive summaries).
+ARG WARTA_BAKE_MODELS=all
+ARG WARTA_TRANSLATION_MODEL=Helsinki-NLP/opus-mt-id-en
+ARG WARTA_SUMMARIZATION_MODEL=sshleifer/distilbart-cnn-12-6
+ENV WARTA_TRANSLATION_MODEL=${WARTA_TRANSLATION_MODEL} \
+    WARTA_SUMMARIZATION_MODEL=${WARTA_SUMMARIZATION_MODEL}
+RUN /src/docker/pull-models.sh "${WARTA_BAKE_MODELS}" "${VARIANT}"
+
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=300s --retries=3 \
+    CMD ["python", "/src/docker/healthcheck.py"]
+CMD ["/src/docker/start.sh"]

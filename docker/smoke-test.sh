@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Prove the image's steps without a Docker engine (CI runs this):
+# install with docker/install.sh into a fresh venv, start with docker/start.sh offline
+# against a tiny local model, then check /healthz (with the image's health check),
+# /readyz, the web page and one translation, and stop the server.
+#
+#   docker/smoke-test.sh [WORK_DIR]      (TORCH_INDEX_URL as for docker/install.sh)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${1:-$(mktemp -d)}"
+mkdir -p "$work"
+work="$(cd "$work" && pwd)"
+venv="$work/venv"
+rm -rf "$venv" "$work/hf" "$work/cache"
+
+echo "== docker/install.sh cpu $venv"
+"$root/docker/install.sh" cpu "$venv"
+
+echo "== building a tiny model"
+(cd "$root" && "$venv/bin/python" -c \
+  'import sys, pathlib, tests.tiny_models as t; t.build_tiny_marian(pathlib.Path(sys.argv[1]))' \
+  "$work/tiny-marian")
+port="$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+
+echo "== docker/start.sh on port $port"
+(
+  cd "$work"
+  exec env HF_HUB_OFFLINE=1 HF_HOME="$work/hf" WARTA_CACHE_DIR="$work/cache" \
+    WARTA_VENV="$venv" WARTA_HOST=127.0.0.1 WARTA_PORT="$port" WARTA_THREADS=1 \
+    WARTA_TRANSLATION_MODEL="$work/tiny-marian" WARTA_SUMMARIZATION_MODEL=none \
+    "$root/docker/start.sh"
+) >"$work/server.log" 2>&1 &
+server=$!
+stop() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+}
+trap stop EXIT
+
+healthy=""
+for _ in $(seq 1 180); do
+  if ! kill -0 "$server" 2>/dev/null; then
+    break
+  fi
+  if WARTA_PORT="$port" "$venv/bin/python" "$root/docker/healthcheck.py" 2>/dev/null; then
+    healthy=yes
+    break
+  fi
+  sleep 1
+done
+if [ -z "$healthy" ]; then
+  echo "the server did not become healthy; its log:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+fi
+
+(cd "$root" && "$venv/bin/python" - "$port" <<'PY'
+import json
+import sys
+import urllib.request
+
+from tests.tiny_models import PAIRS
+
+base = f"http://127.0.0.1:{sys.argv[1]}"
+with urllib.request.urlopen(base + "/readyz", timeout=10) as response:
+    assert response.status == 200, response.status
+with urllib.request.urlopen(base + "/", timeout=10) as response:
+    page = response.read().decode()
+    assert "/static/app.js" in page, "the web page is not in the installed package"
+with urllib.request.urlopen(base + "/static/app.js", timeout=10) as response:
+    assert "textContent" in response.read().decode()
+source, expected = PAIRS[0]
+request = urllib.request.Request(
+    base + "/v1/translate",
+    data=json.dumps({"texts": [source]}).encode(),
+    headers={"Content-Type": "application/json"},
+)
+with urllib.request.urlopen(request, timeout=60) as response:
+    body = json.load(response)
+assert body["translations"][0]["text"] == expected, body
+print(f"smoke test passed: healthz, readyz, web page, /v1/translate ({body['engine']})")
+PY
+)
