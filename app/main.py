@@ -22,6 +22,7 @@ from app.api.routes import ops, v1
 from app.api.web import router as web
 from app.core.config import Settings
 from app.engines.base import GenerationOptions, Seq2SeqEngine
+from app.engines.cache import CachedEngine
 from app.services.async_translate import AsyncGenerator, AsyncTranslator
 from app.services.batcher import Batcher
 from app.services.detect import LanguageDetector, default_detector
@@ -128,11 +129,15 @@ async def _start(
     translation_options = GenerationOptions(beam_size=settings.beam_size)
     if settings.warmup:
         await asyncio.to_thread(_warm_up, engines, translation_options)
+    translation_engine = engines.translation
+    if settings.cache_size > 0:
+        translation_engine = CachedEngine(translation_engine, settings.cache_size)
+        metrics.live.caches["translation"] = translation_engine
     batchers = []
-    translation = _batcher(engines.translation, settings, metrics, "translation")
+    translation = _batcher(translation_engine, settings, metrics, "translation")
     batchers.append(translation)
     state.translator = AsyncTranslator(
-        engines.translation, translation, translation_options, metrics.sentence_counter()
+        translation_engine, translation, translation_options, metrics.sentence_counter()
     )
     state.models = [engines.translation.info]
     if engines.summarization is not None:

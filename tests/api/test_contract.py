@@ -127,3 +127,13 @@ def test_openapi_documents_every_route_with_a_summary(client: TestClient) -> Non
     assert request["properties"]["texts"]["examples"]
     assert request["additionalProperties"] is False
     assert "ErrorBody" in spec["components"]["schemas"]
+
+
+def test_repeated_sentences_are_served_from_the_cache(client: TestClient) -> None:
+    client.post("/v1/translate", json={"texts": [ARTICLE]})
+    again = client.post("/v1/translate", json={"texts": [ARTICLE]})
+    assert again.json()["translations"][0]["text"].startswith("EN:HARGA")
+    text = client.get("/metrics").text
+    assert 'warta_cache_hits_total{role="translation"} 3.0' in text
+    assert 'warta_cache_misses_total{role="translation"} 3.0' in text
+    assert 'warta_cache_entries{role="translation"} 3.0' in text
