@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,6 +45,9 @@ class HFEngine:
             ) from None
         self.model = model.to(device).eval()
         self._torch = torch
+        # A fast tokenizer must not be used from two threads at once ("Already borrowed"):
+        # request handlers count tokens while the batcher thread encodes a batch.
+        self._tokenizer_lock = threading.Lock()
         self.device = device
         config = self.model.config
         positions = getattr(config, "max_position_embeddings", None) or 512
@@ -61,20 +65,22 @@ class HFEngine:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Input tokens per text, end-of-sequence token included."""
-        encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        with self._tokenizer_lock:
+            encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
         """Generate one output per text with the given decoding options."""
         if not texts:
             return []
-        batch = self.tokenizer(
-            list(texts),
-            return_tensors="pt",
-            padding=True,
-            truncation=True,
-            max_length=self.model_max_tokens,
-        ).to(self.device)
+        with self._tokenizer_lock:
+            batch = self.tokenizer(
+                list(texts),
+                return_tensors="pt",
+                padding=True,
+                truncation=True,
+                max_length=self.model_max_tokens,
+            ).to(self.device)
         input_len = int(batch["input_ids"].shape[1])
         max_new = options.output_limit(input_len, self.model_max_tokens)
         kwargs: dict[str, object] = dict(
