@@ -91,6 +91,7 @@ def plan_translation(
         planned = []
         for paragraph, sentence in doc:
             tokens = counts[sentence]
+            units: tuple[int, ...]
             if tokens <= max_input_tokens:
                 units = (unit_index(sentence, tokens),)
             else:
