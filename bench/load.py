@@ -45,6 +45,41 @@ def payload(i: int) -> tuple[dict[str, object], int]:
     return {"texts": [" ".join(sentences)], "source_lang": "id"}, count
 
 
+def percentile_ms(values: list[float], q: int) -> float | None:
+    """The q-th percentile in milliseconds (None without data)."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return round(1000 * values[0], 1)
+    return round(1000 * statistics.quantiles(values, n=100)[q - 1], 1)
+
+
+def batch_stats(url: str) -> dict[str, float]:
+    """Mean inputs per engine call and cache hits, from the server's /metrics."""
+    text = httpx.get(f"{url}/metrics", timeout=10).text
+    values: dict[str, float] = {}
+    for line in text.splitlines():
+        name, _, value = line.rpartition(" ")
+        if name.startswith(("warta_batch_size_sum", "warta_batch_size_count", "warta_cache_")):
+            values[name.split("{")[0]] = float(value)
+    return {
+        "calls": values.get("warta_batch_size_count", 0.0),
+        "inputs": values.get("warta_batch_size_sum", 0.0),
+        "cache_hits": values.get("warta_cache_hits_total", 0.0),
+    }
+
+
+def engine_use(before: dict[str, float], after: dict[str, float]) -> dict[str, float | None]:
+    """Engine calls, mean inputs per call and cache hits between two /metrics reads."""
+    calls = after["calls"] - before["calls"]
+    inputs = after["inputs"] - before["inputs"]
+    return {
+        "engine_calls": calls,
+        "mean_batch_size": round(inputs / calls, 2) if calls else None,
+        "cache_hits": after["cache_hits"] - before["cache_hits"],
+    }
+
+
 def rss_kb(pid: int | None) -> int | None:
     """Resident memory of a process in kB, from /proc."""
     if pid is None:
@@ -55,9 +90,12 @@ def rss_kb(pid: int | None) -> int | None:
     return None
 
 
-async def drive(url: str, pid: int | None, total: int, concurrency: int, limit_s: float) -> dict:
+async def drive(
+    url: str, pid: int | None, total: int, concurrency: int, limit_s: float, start: int = 0
+) -> dict:
     statuses: Counter[str] = Counter()
     latencies: list[float] = []
+    ok_latencies: list[float] = []
     sentences = 0
     rss: dict[str, int | None] = {}
     next_index = 0
@@ -66,7 +104,7 @@ async def drive(url: str, pid: int | None, total: int, concurrency: int, limit_s
     async def client_loop(client: httpx.AsyncClient) -> None:
         nonlocal next_index, sentences
         while next_index < total and time.perf_counter() - started < limit_s:
-            body, count = payload(next_index)
+            body, count = payload(start + next_index)
             next_index += 1
             t0 = time.perf_counter()
             try:
@@ -78,6 +116,7 @@ async def drive(url: str, pid: int | None, total: int, concurrency: int, limit_s
             statuses[status] += 1
             if status == "200":
                 sentences += count
+                ok_latencies.append(latencies[-1])
             done = sum(statuses.values())
             if done == 100:
                 rss["after_100"] = rss_kb(pid)
@@ -87,21 +126,21 @@ async def drive(url: str, pid: int | None, total: int, concurrency: int, limit_s
         await asyncio.gather(*(client_loop(client) for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
     rss["after_all"] = rss_kb(pid)
-    quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
-    drift = None
-    if rss.get("after_100") and rss.get("after_all"):
-        drift = round(100 * (rss["after_all"] - rss["after_100"]) / rss["after_100"], 2)
+    first, last = rss.get("after_100"), rss.get("after_all")
+    drift = round(100 * (last - first) / first, 2) if first and last else None
     return {
         "requests": len(latencies),
         "concurrency": concurrency,
         "seconds": round(elapsed, 2),
         "requests_per_s": round(len(latencies) / elapsed, 1),
         "sentences_per_s": round(sentences / elapsed, 1),
-        "p50_ms": round(1000 * statistics.median(latencies), 1),
-        "p95_ms": round(1000 * quantiles[18], 1),
+        "p50_ms": percentile_ms(latencies, 50),
+        "p95_ms": percentile_ms(latencies, 95),
+        "p50_ms_200": percentile_ms(ok_latencies, 50),
+        "p95_ms_200": percentile_ms(ok_latencies, 95),
         "statuses": dict(statuses),
-        "rss_kb_after_100": rss.get("after_100"),
-        "rss_kb_after_all": rss.get("after_all"),
+        "rss_kb_after_100": first,
+        "rss_kb_after_all": last,
         "rss_drift_percent": drift,
     }
 
@@ -137,6 +176,24 @@ def wait_ready(url: str, server: subprocess.Popen[bytes] | None, limit_s: float 
     raise SystemExit(f"{url} did not become ready in {limit_s:.0f} s")
 
 
+def run(url: str, pid: int | None, args: argparse.Namespace) -> dict:
+    """The optional one-at-a-time baseline, then the concurrent run, on the same server."""
+    baseline = None
+    if args.baseline:
+        before = batch_stats(url)
+        baseline = asyncio.run(drive(url, None, args.baseline, 1, args.max_seconds, 10**6))
+        baseline.update(engine_use(before, batch_stats(url)))
+    before = batch_stats(url)
+    result = asyncio.run(drive(url, pid, args.requests, args.concurrency, args.max_seconds))
+    result.update(engine_use(before, batch_stats(url)))
+    if baseline is not None:
+        result["baseline_serial"] = baseline
+        if baseline["sentences_per_s"]:
+            ratio = result["sentences_per_s"] / baseline["sentences_per_s"]
+            result["sentences_per_s_vs_serial"] = round(ratio, 2)
+    return result
+
+
 def print_table(result: dict) -> None:
     for key, value in result.items():
         print(f"{key:>20}  {value}", file=sys.stderr)
@@ -153,6 +210,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=96)
     parser.add_argument("--max-seconds", type=float, default=600)
+    parser.add_argument(
+        "--baseline", type=int, default=0, help="first send this many requests one at a time"
+    )
     args = parser.parse_args()
 
     server = None
@@ -172,7 +232,7 @@ def main() -> None:
         parser.error("only loopback addresses (127.0.0.1, localhost, ::1) may be load-tested")
     try:
         wait_ready(url, server)
-        result = asyncio.run(drive(url, pid, args.requests, args.concurrency, args.max_seconds))
+        result = run(url, pid, args)
     finally:
         if server is not None:
             server.terminate()

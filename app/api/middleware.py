@@ -12,7 +12,7 @@ from app.api.metrics import Metrics
 
 async def send_error(send: Send, status: int, code: str, message: str) -> None:
     """Send a complete JSON error response in Warta's one error shape."""
-    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    body = json.dumps({"error": {"code": code, "message": message}}, separators=(",", ":")).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if status == 413:
         headers.append((b"connection", b"close"))  # the unread rest of the body is abandoned
