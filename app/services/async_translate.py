@@ -30,7 +30,7 @@ from app.services.translate import (
 INLINE_PLAN_CHARS = 2_000  # smaller requests are planned on the event loop (sub-millisecond)
 
 TranslateFn = Callable[[Sequence[str]], Awaitable[list[TranslationResult]]]
-GenerateFn = Callable[[Sequence[str]], Awaitable[list[str]]]
+GenerateWithFn = Callable[..., Awaitable[list[str]]]  # (texts, options=None)
 
 
 class AsyncTranslator:
@@ -104,9 +104,9 @@ class AsyncGenerator:
         lengths = await asyncio.to_thread(self.engine.count_tokens, list(texts))
         return await self.batcher.submit(texts, lengths, options or self.options, scope)
 
-    def bind(self, scope: RequestScope, options: GenerationOptions | None = None) -> GenerateFn:
-        """``generate`` tied to one request's deadline and connection."""
-        return partial(self.generate, options=options, scope=scope)
+    def bind(self, scope: RequestScope) -> GenerateWithFn:
+        """``generate(texts, options=None)`` tied to one request's deadline and connection."""
+        return partial(self.generate, scope=scope)
 
 
 def passthrough(text: str) -> TranslationResult:

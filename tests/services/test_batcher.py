@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator, Sequence
 
 import pytest
@@ -118,7 +119,7 @@ def test_deadline_raises_and_drops_pending_units(engine: GatedEngine) -> None:
         first = asyncio.ensure_future(submit(batcher, ["pertama"]))
         while not engine.entered.is_set():
             await asyncio.sleep(0.01)
-        loop_now = __import__("time").monotonic()
+        loop_now = time.monotonic()
         with pytest.raises(DeadlineExceeded):
             await submit(batcher, ["terlambat"], deadline=loop_now + 0.05)
         assert batcher.queue_depth == 0
@@ -152,3 +153,19 @@ def test_jobs_with_different_options_never_share_a_batch(engine: GatedEngine) ->
     finally:
         batcher.close()
     assert ["dengan satu"] in engine.batches and ["dengan empat"] in engine.batches
+
+
+def test_async_generator_sends_texts_through_the_batcher_with_given_options() -> None:
+    from app.services.async_translate import AsyncGenerator
+
+    engine = FakeEngine(role="summarization")
+    batcher = make_batcher(engine)
+    generator = AsyncGenerator(engine, batcher, OPTIONS)
+    generate_with = generator.bind(RequestScope())
+    try:
+        out = asyncio.run(generate_with(["ringkas ini"], GenerationOptions(max_new_tokens=5)))
+        default = asyncio.run(generate_with(["dan itu"]))
+    finally:
+        batcher.close()
+    assert out == [fake_translation("ringkas ini")]
+    assert default == [fake_translation("dan itu")]
