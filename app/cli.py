@@ -353,6 +353,9 @@ def serve(
         port=settings.port,
         workers=1,
         log_level="info",
+        # Longer than the idle timeout of common clients and proxies (60 s), so the server
+        # never closes a kept-alive connection just as a client reuses it.
+        timeout_keep_alive=75,
     )
 
 
