@@ -269,6 +269,50 @@ def models_pull(
         raise _fail(exc.message) from None
 
 
+QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                 "bfloat16", "float32")  # fmt: skip
+QuantizationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--quantization",
+        help="int8, int8_float16, float16, ... [default: what the server uses on WARTA_DEVICE: "
+        "int8 on CPU, float16 on CUDA]",
+    ),
+]
+
+
+@models_app.command("convert")
+def models_convert(
+    translation: TranslationIdOpt = None,
+    summarization: SummarizationIdOpt = None,
+    quantization: QuantizationOpt = None,
+) -> None:
+    """Convert models for CTranslate2 into WARTA_CACHE_DIR, as the server does at first start.
+
+    Without --translation/--summarization, converts the configured models. A model already
+    converted (same revision and quantisation) is not converted again.
+    """
+    from app.engines.ct2 import convert_model
+    from app.engines.loader import locate_model, require_ctranslate2, resolve_placement
+
+    _quiet_libraries()
+    settings = settings_from()
+    if quantization is not None and quantization not in QUANTIZATIONS:
+        raise _fail(f"--quantization must be one of {', '.join(QUANTIZATIONS)}")
+    try:
+        require_ctranslate2()
+        quant = quantization or resolve_placement(settings.device).ct2_compute_type
+        for role, model in _models_to_pull(settings, translation, summarization):
+            typer.echo(f"Converting the {role} model {model} ({quant}) ...", err=True)
+            path = locate_model(model, role)
+            converted = convert_model(
+                path, name=model, quantization=quant, cache_dir=settings.cache_path
+            )
+            typer.echo(f"{role}: {model} ({quant}) -> {converted}")
+    except WartaError as exc:
+        raise _fail(exc.message) from None
+
+
 @models_app.command("list")
 def models_list(as_json: JsonOpt = False) -> None:
     """Show the cached models (Hugging Face cache and converted ones) and their size."""

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,7 @@ def convert_model(model_dir: Path, *, name: str, quantization: str, cache_dir: P
         return target
     from ctranslate2.converters import TransformersConverter
 
+    _register_bart_fix()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -69,7 +71,7 @@ def convert_model(model_dir: Path, *, name: str, quantization: str, cache_dir: P
             TransformersConverter(str(model_dir)).convert(
                 str(staging / "model"), quantization=quantization
             )
-        except (OSError, ValueError, KeyError) as exc:
+        except Exception as exc:  # noqa: BLE001 - unsupported or broken model: say what to do
             raise ModelNotFound(
                 f"The model '{name}' in {model_dir} could not be converted to CTranslate2 "
                 f"({_first_line(exc)}); run it with WARTA_ENGINE=transformers instead."
@@ -84,13 +86,31 @@ def convert_model(model_dir: Path, *, name: str, quantization: str, cache_dir: P
     return target
 
 
-def _forced_bos_token(model_dir: Path) -> int | None:
-    """BART-style models force a first token; read it from the raw files because newer
-    transformers no longer keep generation keys on the model config."""
+def _register_bart_fix() -> None:
+    """transformers 5 dropped ``BartConfig.normalize_before``, which CTranslate2's BART
+    converter reads; BART is post-norm, so supply ``False`` when it is missing."""
+    from ctranslate2.converters import transformers as converters
+
+    registered = converters._MODEL_LOADERS.get("BartConfig")
+    if type(registered) is not converters.BartLoader:
+        return  # already fixed, or a CTranslate2 that no longer needs it
+
+    class BartLoader(converters.BartLoader):  # type: ignore[misc, name-defined]
+        def get_model_spec(self, model: Any) -> Any:
+            if not hasattr(model.config, "normalize_before"):
+                model.config.normalize_before = False
+            return super().get_model_spec(model)
+
+    converters.register_loader("BartConfig")(BartLoader)
+
+
+def _generation_setting(model_dir: Path, key: str) -> int | None:
+    """A token id such as ``forced_bos_token_id``, read from the raw files because
+    transformers 5 no longer keeps generation keys on the model config."""
     for filename in ("generation_config.json", "config.json"):
         path = model_dir / filename
         if path.is_file():
-            value = json.loads(path.read_text(encoding="utf-8")).get("forced_bos_token_id")
+            value = json.loads(path.read_text(encoding="utf-8")).get(key)
             if value is not None:
                 return int(value)
     return None
@@ -113,6 +133,7 @@ class CT2Engine:
         model_max_tokens: int,
         max_input_tokens: int,
         target_prefix: str | None = None,
+        forced_eos: bool = False,
     ) -> None:
         self.translator = translator
         self.tokenizer = tokenizer
@@ -120,6 +141,10 @@ class CT2Engine:
         self.model_max_tokens = model_max_tokens
         self.max_input_tokens = max_input_tokens
         self._target_prefix = target_prefix
+        self._forced_eos = forced_eos
+        # A fast tokenizer must not be used from two threads at once ("Already borrowed"):
+        # request handlers count tokens while the batcher thread encodes a batch.
+        self._tokenizer_lock = threading.Lock()
 
     @classmethod
     def from_pretrained(
@@ -161,7 +186,7 @@ class CT2Engine:
             inter_threads=inter_threads,
         )
         model_max = int(getattr(config, "max_position_embeddings", None) or 512)
-        forced_bos = _forced_bos_token(Path(model_dir))
+        forced_bos = _generation_setting(Path(model_dir), "forced_bos_token_id")
         # The translator reports what it really runs (int8 on CPU is "int8_float32").
         info = EngineInfo(role, name, "ctranslate2", placement.device, translator.compute_type)
         return cls(
@@ -172,25 +197,33 @@ class CT2Engine:
             # Same input limit as the transformers engine, so both split text identically.
             max_input_tokens=min(model_max, 256) if role == "translation" else model_max,
             target_prefix=(
-                tokenizer.convert_ids_to_tokens(forced_bos) if forced_bos is not None else None
+                str(tokenizer.convert_ids_to_tokens(forced_bos)) if forced_bos is not None else None
             ),
+            forced_eos=_generation_setting(Path(model_dir), "forced_eos_token_id") is not None,
         )
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Input tokens per text, special tokens included."""
-        encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        with self._tokenizer_lock:
+            encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
         """Generate one output per text with the given decoding options."""
         if not texts:
             return []
-        encoded = self.tokenizer(
-            list(texts), add_special_tokens=True, truncation=True, max_length=self.model_max_tokens
-        )["input_ids"]
-        source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+        with self._tokenizer_lock:
+            encoded = self.tokenizer(
+                list(texts),
+                add_special_tokens=True,
+                truncation=True,
+                max_length=self.model_max_tokens,
+            )["input_ids"]
+            source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
         # Same rule as the transformers engine: the limit follows the longest input.
         max_length = options.output_limit(max(len(ids) for ids in encoded), self.model_max_tokens)
+        if self._forced_eos:  # transformers spends the last allowed token on EOS; match it
+            max_length = max(1, max_length - 1)
         results = self.translator.translate_batch(
             source,
             target_prefix=[[self._target_prefix]] * len(source) if self._target_prefix else None,
@@ -202,5 +235,7 @@ class CT2Engine:
             length_penalty=options.length_penalty,
             max_input_length=self.model_max_tokens,
         )
-        ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
-        return [text.strip() for text in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
+        with self._tokenizer_lock:
+            ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+            decoded = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
+        return [text.strip() for text in decoded]

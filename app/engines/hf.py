@@ -32,16 +32,20 @@ class HFEngine:
 
         if device == "cpu":
             torch.set_num_threads(threads)
+        part = "tokenizer"
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+            part = "weights"
             model = AutoModelForSeq2SeqLM.from_pretrained(
                 str(model_dir), dtype=getattr(torch, dtype)
             )
-        except (OSError, ValueError) as exc:
+        # Missing tokenizer files surface as TypeError, corrupt weights as SafetensorError:
+        # whatever breaks, the user gets one message naming the part and what to do.
+        except Exception as exc:  # noqa: BLE001
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ModelNotFound(
-                f"The {role} model '{name}' could not be loaded from {model_dir} ({reason}). "
-                f"{how_to_provide(name, role)}"
+                f"The {role} model '{name}' could not be loaded from {model_dir}: its {part} "
+                f"could not be read ({reason}). {how_to_provide(name, role)}"
             ) from None
         self.model = model.to(device).eval()
         self._torch = torch

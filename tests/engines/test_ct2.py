@@ -3,7 +3,9 @@ transformers engine, cached atomic conversion, decoding options honoured."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -195,3 +197,58 @@ def test_load_engine_picks_ctranslate2(tiny_marian_dir: Path, cache_dir: Path) -
     )
     assert isinstance(engine, CT2Engine)
     assert engine.generate([PAIRS[2][0]], GREEDY) == [PAIRS[2][1]]
+
+
+def test_models_convert_command_fills_the_cache_the_engine_reads(
+    tiny_marian_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    monkeypatch.setenv("WARTA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("WARTA_DEVICE", "cpu")
+    runner = CliRunner()
+    done = runner.invoke(app, ["models", "convert", "--translation", str(tiny_marian_dir)])
+    assert done.exit_code == 0, done.output
+    expected = converted_dir(
+        tmp_path, str(tiny_marian_dir), model_revision(tiny_marian_dir), "int8"
+    )
+    assert (expected / "model.bin").is_file()
+    assert str(expected) in done.stdout
+    bad = runner.invoke(app, ["models", "convert", "--quantization", "int3"])
+    assert bad.exit_code == 1 and "int8" in bad.output
+    missing = runner.invoke(app, ["models", "convert", "--translation", str(tmp_path / "nope")])
+    assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+@pytest.mark.parametrize("forced_bos", [False, True])
+def test_bart_summariser_output_equals_the_transformers_engine(
+    tiny_bart_dir: Path, tmp_path: Path, forced_bos: bool
+) -> None:
+    from app.engines.hf import HFEngine
+
+    model_dir = tmp_path / "bart"
+    shutil.copytree(tiny_bart_dir, model_dir)
+    if forced_bos:  # as the published BART summarisers do: always start with <s>
+        path = model_dir / "generation_config.json"
+        path.write_text(json.dumps({**json.loads(path.read_text()), "forced_bos_token_id": 0}))
+    hf = HFEngine(model_dir, name="tiny-bart", role="summarization", threads=1)
+    ct2 = CT2Engine.from_pretrained(
+        model_dir,
+        name="tiny-bart",
+        role="summarization",
+        placement=CPU_FP32,
+        threads=1,
+        cache_dir=tmp_path / "cache",
+    )
+    texts = [PAIRS[0][1], PAIRS[2][1]]
+    outputs = []
+    for options in (
+        GenerationOptions(beam_size=1, min_new_tokens=6, max_new_tokens=6),
+        GenerationOptions(beam_size=1, min_new_tokens=3, max_new_tokens=9),
+        GenerationOptions(beam_size=1, max_new_tokens=12, no_repeat_ngram_size=2),
+    ):
+        outputs += hf.generate(texts, options)
+        assert ct2.generate(texts, options) == outputs[-2:]
+    assert any(outputs)  # the comparison covered real tokens, not only empty strings
