@@ -45,3 +45,31 @@ def test_every_pair_through_http(tiny_client: TestClient) -> None:
     body = tiny_client.post("/v1/translate", json={"texts": sources, "source_lang": "id"}).json()
     assert [t["text"] for t in body["translations"]] == [TRANSLATIONS[s] for s in sources]
     assert body["engine"] == "transformers"
+
+
+def test_lifespan_loads_the_configured_model(tiny_marian_dir: Any) -> None:
+    settings = Settings(
+        translation_model=str(tiny_marian_dir),
+        summarization_model="none",
+        engine="transformers",
+        device="cpu",
+        threads=1,
+    )
+    with TestClient(create_app(settings, detector=default_detector())) as client:
+        assert client.get("/readyz").status_code == 200
+        models = client.get("/v1/models").json()["models"]
+        assert [(m["role"], m["engine"]) for m in models] == [("translation", "transformers")]
+        source, target = PAIRS[4]
+        body = client.post("/v1/translate", json={"texts": [source]}).json()
+        assert body["translations"][0]["text"] == target
+        assert 'warta_model_load_seconds{role="translation"}' in client.get("/metrics").text
+
+
+def test_a_missing_model_stops_start_up_with_a_clear_message(tmp_path: Any) -> None:
+    from app.core.errors import ModelNotFound
+
+    missing = tmp_path / "no-such-model"
+    settings = Settings(translation_model=str(missing), summarization_model="none")
+    with pytest.raises(ModelNotFound, match="WARTA_TRANSLATION_MODEL"):
+        with TestClient(create_app(settings, detector=default_detector())):
+            pass
