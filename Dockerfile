@@ -24,14 +24,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # Installed as root into /opt/warta; the server runs as an unprivileged user.
-COPY pyproject.toml README.md /src/
-COPY app /src/app
-COPY docker /src/docker
+# torch and the dependencies first, in their own layer: a code change does not reinstall
+# them. The pip cache lives in a build cache mount, not in the image.
 ARG TORCH_VERSION=2.13.0
 # auto: the PyTorch index for VARIANT (CPU, or CUDA 12.8); or any index URL.
 ARG TORCH_INDEX_URL=auto
-# The pip cache lives in a build cache mount: rebuilds after a code change reuse the
-# downloaded wheels, and the image does not carry them.
+COPY pyproject.toml README.md /src/
+COPY docker/install.sh /src/docker/install.sh
+RUN --mount=type=cache,target=/root/.cache/pip \
+    /src/docker/install.sh "${VARIANT}" /opt/warta --deps-only
+COPY app /src/app
+COPY docker /src/docker
 RUN --mount=type=cache,target=/root/.cache/pip \
     /src/docker/install.sh "${VARIANT}" /opt/warta \
     && useradd --create-home --uid 10001 --shell /usr/sbin/nologin warta \
@@ -55,7 +58,11 @@ ARG WARTA_TRANSLATION_MODEL=Helsinki-NLP/opus-mt-id-en
 ARG WARTA_SUMMARIZATION_MODEL=sshleifer/distilbart-cnn-12-6
 ENV WARTA_TRANSLATION_MODEL=${WARTA_TRANSLATION_MODEL} \
     WARTA_SUMMARIZATION_MODEL=${WARTA_SUMMARIZATION_MODEL}
-RUN /src/docker/pull-models.sh "${WARTA_BAKE_MODELS}" "${VARIANT}"
+# Downloads go through a build cache mount, so rebuilding after a code change copies the
+# models instead of downloading them again.
+RUN --mount=type=cache,target=/var/cache/warta-hf,uid=10001,gid=10001 \
+    WARTA_BUILD_HF_CACHE=/var/cache/warta-hf \
+    /src/docker/pull-models.sh "${WARTA_BAKE_MODELS}" "${VARIANT}"
 
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=300s --retries=3 \

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Install Warta into a fresh virtual environment: the image's install step, also run by CI.
 #
-#   docker/install.sh cpu|gpu [VENV_DIR]      (VENV_DIR defaults to /opt/warta)
+#   docker/install.sh cpu|gpu [VENV_DIR] [--deps-only]   (VENV_DIR defaults to /opt/warta)
+#
+# --deps-only installs torch and the project's dependencies (read from pyproject.toml)
+# but not the project: the image does that in an earlier layer, so a code change does not
+# reinstall torch. Running it again without the flag completes the same venv.
 #
 # Environment:
 #   TORCH_VERSION    torch release to pin (default 2.13.0)
@@ -13,12 +17,13 @@ set -euo pipefail
 
 variant="${1:-}"
 venv="${2:-/opt/warta}"
+deps_only="${3:-}"
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 case "$variant" in
   cpu) default_index="https://download.pytorch.org/whl/cpu" ;;
   gpu) default_index="https://download.pytorch.org/whl/cu128" ;;
-  *) echo "usage: $0 cpu|gpu [VENV_DIR]" >&2; exit 2 ;;
+  *) echo "usage: $0 cpu|gpu [VENV_DIR] [--deps-only]" >&2; exit 2 ;;
 esac
 torch_version="${TORCH_VERSION:-2.13.0}"
 torch_index="${TORCH_INDEX_URL-auto}"
@@ -35,6 +40,18 @@ if [ -n "$torch_index" ]; then
   "$pip" install --quiet "torch==$torch_version" --index-url "$torch_index"
 else
   "$pip" install --quiet "torch==$torch_version"
+fi
+
+if [ "$deps_only" = --deps-only ]; then
+  "$venv/bin/python" - "$src/pyproject.toml" >"$venv/warta-requirements.txt" <<'PY'
+import sys
+import tomllib
+
+project = tomllib.load(open(sys.argv[1], "rb"))["project"]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["ct2"]))
+PY
+  "$pip" install --quiet -r "$venv/warta-requirements.txt"
+  exit 0
 fi
 
 # The project itself with CTranslate2 (its PyPI wheels run on the CPU and on CUDA 12).

@@ -4,23 +4,41 @@
 #   docker/pull-models.sh all|none [cpu|gpu]
 #
 # all: the configured models (WARTA_TRANSLATION_MODEL, and WARTA_SUMMARIZATION_MODEL unless
-# it is `none`); none: nothing, for a slim image that downloads at first start or uses a
-# mounted model cache or model directory.
+# it is `none`) into HF_HOME; none: nothing, for a slim image that downloads at first start
+# or uses a mounted model cache or model directory.
+# WARTA_BUILD_HF_CACHE (optional): a Hugging Face home kept between builds (a build cache
+# mount); models are downloaded there once and copied into the image, so rebuilding after
+# a code change does not download them again.
 set -euo pipefail
 
 what="${1:-all}"
 variant="${2:-cpu}"
 
-# The CPU image converts now, as the server will (int8), so it starts without converting.
-# A GPU build usually runs without a GPU, and the float16 copy the server wants on CUDA is
-# converted at first start (into the /models volume, so only once).
-convert="--convert"
-if [ "$variant" = "gpu" ]; then
-  convert="--no-convert"
-fi
-
 case "$what" in
-  all) exec warta models pull "$convert" ;;
-  none) echo "WARTA_BAKE_MODELS=none: no models in the image" ;;
+  all) ;;
+  none) echo "WARTA_BAKE_MODELS=none: no models in the image"; exit 0 ;;
   *) echo "usage: $0 all|none [cpu|gpu]" >&2; exit 2 ;;
 esac
+
+# Converted for CTranslate2 now, in the precision the server will use on this variant
+# (int8 on the CPU, float16 on CUDA), so the server starts without converting. Converting
+# to float16 needs no GPU.
+quantization="int8"
+if [ "$variant" = "gpu" ]; then
+  quantization="float16"
+fi
+
+if [ -n "${WARTA_BUILD_HF_CACHE:-}" ]; then
+  HF_HOME="$WARTA_BUILD_HF_CACHE" warta models pull --no-convert
+  mkdir -p "$HF_HOME/hub"
+  for model in "${WARTA_TRANSLATION_MODEL:-}" "${WARTA_SUMMARIZATION_MODEL:-}"; do
+    repo="$WARTA_BUILD_HF_CACHE/hub/models--${model//\//--}"
+    if [ -n "$model" ] && [ -d "$repo" ]; then
+      cp -a "$repo" "$HF_HOME/hub/"
+    fi
+  done
+  # Everything is in HF_HOME now: the pull below only checks it.
+  export HF_HUB_OFFLINE=1
+fi
+warta models pull --no-convert
+exec warta models convert --quantization "$quantization"

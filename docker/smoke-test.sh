@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prove the image's steps without a Docker engine (CI runs this):
-# install with docker/install.sh into a fresh venv, start with docker/start.sh offline
-# against a tiny local model, then check /healthz (with the image's health check),
-# /readyz, the web page and one translation, and stop the server.
+# install with docker/install.sh into a fresh venv, bake a tiny local model in with
+# docker/pull-models.sh, start with docker/start.sh offline, then check /healthz (with the
+# image's health check), /readyz, the web page and one translation, and stop the server.
 #
 #   docker/smoke-test.sh [WORK_DIR]      (TORCH_INDEX_URL as for docker/install.sh)
 set -euo pipefail
@@ -14,6 +14,9 @@ work="$(cd "$work" && pwd)"
 venv="$work/venv"
 rm -rf "$venv" "$work/hf" "$work/cache"
 
+# The same two steps as the Dockerfile: dependencies, then the project.
+echo "== docker/install.sh cpu $venv --deps-only"
+"$root/docker/install.sh" cpu "$venv" --deps-only
 echo "== docker/install.sh cpu $venv"
 "$root/docker/install.sh" cpu "$venv"
 
@@ -21,6 +24,11 @@ echo "== building a tiny model"
 (cd "$root" && "$venv/bin/python" -c \
   'import sys, pathlib, tests.tiny_models as t; t.build_tiny_marian(pathlib.Path(sys.argv[1]))' \
   "$work/tiny-marian")
+echo "== docker/pull-models.sh all cpu"
+env PATH="$venv/bin:$PATH" HF_HUB_OFFLINE=1 HF_HOME="$work/hf" WARTA_CACHE_DIR="$work/cache" \
+  WARTA_TRANSLATION_MODEL="$work/tiny-marian" WARTA_SUMMARIZATION_MODEL=none \
+  "$root/docker/pull-models.sh" all cpu
+converted="$(ls "$work/cache/ct2")"
 port="$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 
 echo "== docker/start.sh on port $port"
@@ -52,6 +60,12 @@ done
 if [ -z "$healthy" ]; then
   echo "the server did not become healthy; its log:" >&2
   cat "$work/server.log" >&2
+  exit 1
+fi
+
+# The server used the model converted at "build" time rather than converting again.
+if [ "$(ls "$work/cache/ct2")" != "$converted" ]; then
+  echo "the server converted the model again: $(ls "$work/cache/ct2")" >&2
   exit 1
 fi
 
