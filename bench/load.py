@@ -97,7 +97,7 @@ async def drive(
     latencies: list[float] = []
     ok_latencies: list[float] = []
     sentences = 0
-    rss: dict[str, int | None] = {}
+    rss: dict[str, int | None] = {}  # "after_N" -> kB
     next_index = 0
     started = time.perf_counter()
 
@@ -118,8 +118,8 @@ async def drive(
                 sentences += count
                 ok_latencies.append(latencies[-1])
             done = sum(statuses.values())
-            if done == 100:
-                rss["after_100"] = rss_kb(pid)
+            if done == 100 or done % 1000 == 0:
+                rss[f"after_{done}"] = rss_kb(pid)
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, timeout=120) as client:
@@ -142,6 +142,7 @@ async def drive(
         "rss_kb_after_100": first,
         "rss_kb_after_all": last,
         "rss_drift_percent": drift,
+        "rss_kb_by_requests": {k.removeprefix("after_"): v for k, v in rss.items()},
     }
 
 
