@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Response
 from fastapi.routing import APIRoute
 
 from app.api.deps import (
+    AppState,
     DetectorDep,
     ScopeDep,
     SettingsDep,
@@ -20,19 +21,28 @@ from app.api.deps import (
 )
 from app.api.metrics import CONTENT_TYPE
 from app.api.schemas import (
+    ArticleRequest,
+    ArticleResponse,
+    CleanRequest,
+    CleanResponse,
     DetectRequest,
     DetectResponse,
     ErrorBody,
     Health,
     ModelInfo,
     ModelsResponse,
+    SummarizeRequest,
+    SummarizeResponse,
     TranslateRequest,
     TranslateResponse,
     TranslationOut,
 )
 from app.core.config import Settings
 from app.core.errors import ModelNotReady, TextTooLong
+from app.services.article import clean_article, process_article
 from app.services.async_translate import INLINE_PLAN_CHARS, translate_detected
+from app.services.batcher import RequestScope
+from app.services.summarize import Summarizer, summarize_text, summarizer_with
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -125,6 +135,81 @@ def check_text_limits(texts: Sequence[str], settings: Settings) -> None:
             f"The request has {total} characters of text; the limit is {settings.max_chars} "
             "(WARTA_MAX_CHARS). Split it into several requests."
         )
+
+
+def _summarizer(state: AppState, scope: RequestScope) -> Summarizer | None:
+    """The abstractive summariser bound to this request, or None (extractive only)."""
+    if state.summarizer is None:
+        return None
+    return summarizer_with(state.summarizer.engine, state.summarizer.bind(scope))
+
+
+@v1.post("/summarize", response_model=SummarizeResponse, responses=_errors(413, 429, 504))
+async def summarize(
+    body: SummarizeRequest,
+    state: StateDep,
+    translator: TranslatorDep,
+    scope: ScopeDep,
+) -> SummarizeResponse:
+    """Summarise an Indonesian text, in English (or in Indonesian, extractive).
+
+    `extractive` selects the most informative sentences (only those are translated);
+    `abstractive` writes an English summary of the English translation with the
+    summarisation model; `auto` is abstractive when such a model is loaded. A text
+    longer than the summariser's input is first reduced to its most salient
+    sentences, in document order; `sentences_used` / `sentences_total` say so.
+    """
+    check_text_limits([body.text], state.settings)
+    result = await summarize_text(
+        body.text,
+        translate=translator.bind(scope),
+        summarizer=_summarizer(state, scope),
+        mode=body.mode,
+        output_lang=body.output_lang,
+        max_sentences=body.max_sentences,
+        translation_model=translator.engine.info.name,
+    )
+    return SummarizeResponse.of(result)
+
+
+@v1.post("/clean", response_model=CleanResponse, responses=_errors(413))
+async def clean(body: CleanRequest, settings: SettingsDep) -> CleanResponse:
+    """Remove news-site furniture from pasted text or an HTML page.
+
+    Body text is kept verbatim; every removed line is listed in `removed` (with the
+    rule that removed it in `reasons`); dateline, date and credits go to `metadata`.
+    """
+    check_text_limits([body.text or body.html or ""], settings)
+    return CleanResponse.of(await clean_article(body.text, body.html))
+
+
+@v1.post("/articles", response_model=ArticleResponse, responses=_errors(413, 429, 504))
+async def articles(
+    body: ArticleRequest,
+    state: StateDep,
+    translator: TranslatorDep,
+    detector: DetectorDep,
+    scope: ScopeDep,
+) -> ArticleResponse:
+    """Clean, translate and summarise one Indonesian article in a single call.
+
+    The title and every body sentence are translated once, in order, paragraphs kept;
+    the summary reuses those translations (extractive) or summarises the English body
+    (abstractive). `removed` lists the page furniture that was cut.
+    """
+    check_text_limits([(body.title or "") + (body.text or body.html or "")], state.settings)
+    result = await process_article(
+        translate=translator.bind(scope),
+        text=body.text,
+        html=body.html,
+        title=body.title,
+        summarizer=_summarizer(state, scope),
+        mode=body.mode,
+        max_sentences=body.max_sentences,
+        detect=lambda text: asyncio.to_thread(lambda: detector.detect(text).language),
+        translation_model=translator.engine.info.name,
+    )
+    return ArticleResponse.of(result)
 
 
 def _summaries_from_docstrings(*routers: APIRouter) -> None:

@@ -10,8 +10,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.services.article import ArticleResult
 from app.services.detect import Detection
+from app.services.summarize import SummaryResult
 from app.services.translate import Segment, TranslationResult
+from app.text.clean import CleanedText
 
 SourceLang = Literal["auto", "id"]
 
@@ -128,7 +131,7 @@ class DetectResponse(BaseModel):
         return cls(language=detection.language, confidence=detection.confidence)
 
 
-# Shapes for /v1/summarize, /v1/clean and /v1/articles (routes come with those services).
+# /v1/summarize, /v1/clean and /v1/articles
 
 
 class SummarizeRequest(Request):
@@ -149,8 +152,25 @@ class SummarySentence(BaseModel):
 class SummarizeResponse(BaseModel):
     summary: str
     mode: Literal["extractive", "abstractive"]
-    sentences: list[SummarySentence] = Field(default_factory=list)
+    sentences: list[SummarySentence] = Field(
+        default_factory=list,
+        description="Extractive: the selected sentences (index into the cleaned text's "
+        "sentences), in document order",
+    )
     model: str | None = None
+    sentences_used: int = Field(0, description="Source sentences the summary was made from")
+    sentences_total: int = Field(0, description="Sentences in the cleaned text")
+
+    @classmethod
+    def of(cls, result: SummaryResult) -> SummarizeResponse:
+        return cls(
+            summary=result.summary,
+            mode=result.mode,  # type: ignore[arg-type]
+            sentences=[SummarySentence(**vars(s)) for s in result.sentences],
+            model=result.model,
+            sentences_used=result.sentences_used,
+            sentences_total=result.sentences_total,
+        )
 
 
 class _TextOrHtml(Request):
@@ -174,11 +194,28 @@ class CleanResponse(BaseModel):
     title: str | None = None
     text: str
     removed: list[str] = Field(default_factory=list)
+    reasons: list[str] = Field(
+        default_factory=list, description="The rule that removed each `removed` entry"
+    )
     metadata: dict[str, str | None] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, cleaned: CleanedText) -> CleanResponse:
+        return cls(
+            title=cleaned.title,
+            text=cleaned.text,
+            removed=cleaned.removed,
+            reasons=cleaned.reasons,
+            metadata=dict(cleaned.metadata),
+        )
 
 
 class ArticleRequest(_TextOrHtml):
     title: str | None = None
+    mode: Literal["auto", "extractive", "abstractive"] = Field(
+        "auto", description="Summary mode, as in /v1/summarize"
+    )
+    max_sentences: int = Field(3, ge=1, le=20, description="Sentences in an extractive summary")
 
 
 class TitleOut(BaseModel):
@@ -196,7 +233,24 @@ class ArticleResponse(BaseModel):
     title: TitleOut | None = None
     translation: str
     summary: str
+    summary_mode: Literal["extractive", "abstractive"]
     segments: list[SegmentOut] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)
+    metadata: dict[str, str] = Field(default_factory=dict)
     detected_language: str
     stats: ArticleStats
+
+    @classmethod
+    def of(cls, result: ArticleResult) -> ArticleResponse:
+        title = result.title
+        return cls(
+            title=TitleOut(source=title.source, translation=title.translation) if title else None,
+            translation=result.translation,
+            summary=result.summary,
+            summary_mode=result.summary_result.mode,  # type: ignore[arg-type]
+            segments=[SegmentOut.of(s) for s in result.segments],
+            removed=result.removed,
+            metadata=result.metadata,
+            detected_language=result.detected_language or "und",
+            stats=ArticleStats(**vars(result.stats)),
+        )

@@ -1,0 +1,125 @@
+"""/v1/summarize, /v1/clean and /v1/articles through HTTP."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings
+from app.engines.hf import HFEngine
+from app.main import Engines, create_app
+from app.services.detect import default_detector
+from tests.api.conftest import AppFactory, fake_translation
+from tests.fakes import FakeEngine
+from tests.tiny_models import PAIRS
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SEED = (DATA / "clean" / "seed-article.txt").read_text(encoding="utf-8")
+BODY = (DATA / "banjir-jakarta.txt").read_text(encoding="utf-8")
+
+
+def post(client: TestClient, path: str, payload: dict[str, Any]) -> Any:
+    return client.post(path, json=payload)
+
+
+def test_clean_seed_article_keeps_body_and_lists_furniture(client: TestClient) -> None:
+    response = post(client, "/v1/clean", {"text": SEED})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["text"].startswith("ANKARA -")
+    assert body["text"].rstrip().endswith("kata Hua.")
+    assert any("Tag Terkait" in line for line in body["removed"])
+    assert len(body["reasons"]) == len(body["removed"])
+    assert body["metadata"]["dateline"].startswith("ANKARA")
+
+
+def test_clean_html_and_input_errors(client: TestClient) -> None:
+    html = (DATA / "clean" / "kompas-page.html").read_text(encoding="utf-8")
+    assert post(client, "/v1/clean", {"html": html}).status_code == 200
+    for bad in ({}, {"text": "a", "html": "<p>b</p>"}, {"text": "   "}, {"text": 5}):
+        response = post(client, "/v1/clean", bad)
+        assert response.status_code == 422, bad
+        assert set(response.json()["error"]) == {"code", "message"}
+
+
+def test_summarize_extractive_translates_only_selected_sentences(make_app: AppFactory) -> None:
+    engine = FakeEngine()
+    with TestClient(make_app(engine)) as client:
+        warm = len(engine.batches)
+        response = post(client, "/v1/summarize", {"text": BODY, "max_sentences": 2})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["mode"] == "extractive"  # no summarisation model loaded
+    assert len(body["sentences"]) == 2
+    indices = [s["index"] for s in body["sentences"]]
+    assert indices == sorted(indices)
+    for sentence in body["sentences"]:
+        assert sentence["translation"] == fake_translation(sentence["source"])
+    translated = [text for batch in engine.batches[warm:] for text in batch]
+    assert sorted(translated) == sorted(s["source"] for s in body["sentences"])
+
+
+def test_summarize_in_indonesian_needs_no_translation(make_app: AppFactory) -> None:
+    engine = FakeEngine()
+    with TestClient(make_app(engine)) as client:
+        warm = len(engine.batches)
+        response = post(client, "/v1/summarize", {"text": BODY, "output_lang": "id"})
+        assert response.status_code == 200
+        assert response.json()["summary"]
+        assert len(engine.batches) == warm
+        abstractive = post(client, "/v1/summarize", {"text": BODY, "mode": "abstractive"})
+        assert abstractive.status_code == 422
+        assert "summar" in abstractive.json()["error"]["message"].lower()
+
+
+def test_article_translates_every_sentence_once(make_app: AppFactory) -> None:
+    engine = FakeEngine()
+    with TestClient(make_app(engine)) as client:
+        warm = len(engine.batches)
+        response = post(client, "/v1/articles", {"title": "Banjir di Jakarta", "text": BODY})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["title"] == {"source": "Banjir di Jakarta", "translation": "EN:BANJIR DI JAKARTA"}
+    sources = [s["source"] for s in body["segments"]]
+    assert " ".join(sources).replace(" ", "") == BODY.replace("\n", "").replace(" ", "")
+    sent = Counter(text for batch in engine.batches[warm:] for text in batch)
+    assert all(count == 1 for count in sent.values())
+    assert body["summary"]
+    assert body["stats"]["sentences"] == len(sources)
+    assert body["detected_language"] == "id"
+
+
+def test_article_with_tiny_models_end_to_end(tiny_marian_dir: Path, tiny_bart_dir: Path) -> None:
+    translation = HFEngine(tiny_marian_dir, name="tiny-marian", role="translation")
+    summarizer = HFEngine(tiny_bart_dir, name="tiny-bart", role="summarization")
+    engines = Engines(translation=translation, summarization=summarizer)
+    settings = Settings(max_batch_wait_ms=1.0)
+    app = create_app(settings, engines=engines, detector=default_detector())
+    text = f"{PAIRS[0][0]} {PAIRS[1][0]}\n\n{PAIRS[2][0]}\n\nBaca juga: Harga cabai naik\n"
+    with TestClient(app) as client:
+        response = post(client, "/v1/articles", {"text": text, "mode": "abstractive"})
+        extractive = post(client, "/v1/articles", {"text": text, "mode": "extractive"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["translation"] == f"{PAIRS[0][1]} {PAIRS[1][1]}\n\n{PAIRS[2][1]}"
+    assert [s["paragraph"] for s in body["segments"]] == [0, 0, 1]
+    assert body["removed"] == ["Baca juga: Harga cabai naik"]
+    assert body["summary_mode"] == "abstractive"
+    assert extractive.json()["summary_mode"] == "extractive"
+    assert extractive.json()["summary"] in {PAIRS[0][1], f"{PAIRS[0][1]} {PAIRS[1][1]}"} or all(
+        part in body["translation"] for part in extractive.json()["summary"].split(". ")
+    )
+
+
+def test_article_request_errors(client: TestClient) -> None:
+    for bad in ({"title": "x"}, {"text": "Isi.", "mode": "fast"}, {"text": "Isi.", "extra": 1}):
+        response = post(client, "/v1/articles", bad)
+        assert response.status_code == 422, bad
+    furniture_only = post(client, "/v1/articles", {"text": "Baca juga: Harga cabai naik"})
+    assert furniture_only.status_code == 422
+    assert "furniture" in furniture_only.json()["error"]["message"]
+    big = post(client, "/v1/articles", {"text": "a" * 100_001})
+    assert big.status_code == 413
