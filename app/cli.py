@@ -117,6 +117,26 @@ def translate(
         typer.echo(result.text)
 
 
+HtmlOpt = Annotated[bool, typer.Option("--html", help="The file is an HTML page")]
+
+
+@app.command()
+def clean(file: FileArg, html: HtmlOpt = False, as_json: JsonOpt = False) -> None:
+    """Remove news-site furniture; print the article body (removed lines go to stderr)."""
+    from app.text.clean import clean_html, clean_text
+
+    text = _read_input(file)
+    if not text.strip():
+        raise _fail("the input is empty")
+    cleaned = clean_html(text) if html else clean_text(text)
+    if as_json:
+        typer.echo(json.dumps(asdict(cleaned), ensure_ascii=False, indent=2))
+        return
+    typer.echo(cleaned.text)
+    for line, reason in zip(cleaned.removed, cleaned.reasons, strict=True):
+        typer.echo(f"removed ({reason}): {line}", err=True)
+
+
 ModeOpt = Annotated[str, typer.Option("--mode", help="auto, extractive or abstractive")]
 LangOpt = Annotated[
     str, typer.Option("--lang", help="en, or id for the Indonesian sentences (extractive)")

@@ -77,3 +77,13 @@ def test_unreadable_input_is_a_clear_error(tiny_marian_dir: Path, tmp_path: Path
     result = run_warta("translate", str(tmp_path / "missing.txt"), model=tiny_marian_dir)
     assert result.returncode == 1
     assert "No such file" in result.stderr
+
+
+def test_clean_prints_body_and_reports_removals_on_stderr() -> None:
+    seed = Path(__file__).resolve().parent / "data" / "clean" / "seed-article.txt"
+    result = run_warta("clean", str(seed), model="unused")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ANKARA - ")
+    assert result.stdout.rstrip().endswith("kata Hua.")
+    assert "Tag Terkait" not in result.stdout
+    assert "removed (related_list): Tag Terkait:" in result.stderr
