@@ -1,0 +1,233 @@
+"""The web page in a real headless Chromium against a real ``warta serve`` with the tiny
+trained Marian model: type an article, submit, read the translation off the page."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tiny_models import PAIRS
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+API_KEY = "page-test-key"
+XSS_TITLE = "<script>window.pwned = 'title'</script>"
+XSS_TEXT = "Warga menulis <img src=x onerror=\"window.pwned='img'\"> di media sosial."
+ENTITY_TEXT = "Warga menulis &lt;b&gt; dan tanda 3 < 5 > 2 di media sosial."
+
+# The page may only call its own server; nothing in these tests needs the network.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1400,1000",
+]
+
+
+def _require(found: object, what: str) -> None:
+    """CI must run this test; a developer machine without Chromium may skip it."""
+    if found:
+        return
+    message = f"{what} is needed for the browser test (apt-get install chromium chromium-driver)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"warta serve exited ({server.returncode}):\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"warta serve did not become ready:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def server_url(tiny_marian_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``warta serve`` in its own process, offline, with an API key required."""
+    work = tmp_path_factory.mktemp("web-server")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "WARTA_TRANSLATION_MODEL": str(tiny_marian_dir),
+        "WARTA_SUMMARIZATION_MODEL": "none",
+        "WARTA_ENGINE": "transformers",
+        "WARTA_CACHE_DIR": str(work / "cache"),
+        "WARTA_API_KEYS": API_KEY,
+        "WARTA_THREADS": "1",
+    }
+    log = work / "server.log"
+    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [*command, "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base, server, log)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Debian's headless Chromium, driven by its chromedriver through selenium."""
+    _require(importlib.util.find_spec("selenium"), "selenium (the dev extra)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    _require(chromium, "chromium")
+    driver_path = shutil.which("chromedriver")
+    _require(driver_path, "chromedriver")
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(chromium)
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _fill(driver: Any, element_id: str, value: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    field = driver.find_element(By.ID, element_id)
+    field.clear()
+    field.send_keys(value)
+
+
+def _submit(driver: Any) -> str:
+    """Click Translate; return the error shown, or "" once the results are shown."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_script(
+        "document.getElementById('results').hidden = true;"
+        "document.getElementById('error').hidden = true;"
+    )
+    driver.find_element(By.ID, "submit").click()
+    results, error = driver.find_element(By.ID, "results"), driver.find_element(By.ID, "error")
+    WebDriverWait(driver, 120).until(
+        lambda _: results.is_displayed() or error.is_displayed(), message="nothing shown"
+    )
+    return error.text if error.is_displayed() else ""
+
+
+def _texts(driver: Any, selector: str) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    return [node.text for node in driver.find_elements(By.CSS_SELECTOR, selector)]
+
+
+def test_page_translates_an_article_and_aligns_sentences(server_url: str, browser: Any) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    (title, title_en), *body = PAIRS[1], PAIRS[0], PAIRS[2], PAIRS[3]
+    browser.get(server_url + "/")
+    _fill(browser, "title", title)
+    _fill(browser, "text", f"{body[0][0]} {body[1][0]}\n\n{body[2][0]}")
+
+    # Without the key the server refuses, and the page says why.
+    error = _submit(browser)
+    assert "401" in error and "unauthorized" in error
+
+    _fill(browser, "api-key", API_KEY)
+    assert _submit(browser) == ""
+    assert browser.find_element(By.ID, "translation-title").text == title_en
+    assert _texts(browser, "#source .seg") == [source for source, _ in body]
+    assert _texts(browser, "#translation .seg") == [english for _, english in body]
+    # Paragraphs survive: two sentences in the first, one in the second.
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#translation p")) == 2
+
+    # Hovering a source sentence lights up its translation, and only that one.
+    ActionChains(browser).move_to_element(
+        browser.find_elements(By.CSS_SELECTOR, "#source .seg")[1]
+    ).perform()
+    lit = browser.find_elements(By.CSS_SELECTOR, "#translation .seg.hl")
+    assert [node.text for node in lit] == [body[1][1]]
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "web-page.png"))
+
+
+def test_page_shows_markup_in_the_text_as_text(server_url: str, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server_url + "/")
+    _fill(browser, "api-key", API_KEY)
+    _fill(browser, "title", XSS_TITLE)
+    _fill(browser, "text", f"{PAIRS[4][0]}\n\n{XSS_TEXT}\n\n{ENTITY_TEXT}")
+    assert _submit(browser) == ""
+
+    assert browser.find_element(By.ID, "source-title").text == XSS_TITLE
+    # Wherever the cleaner put each line (kept or removed), it reads exactly as typed.
+    shown = browser.execute_script("return document.getElementById('results').textContent")
+    assert XSS_TEXT in shown and ENTITY_TEXT in shown
+    assert browser.find_elements(By.CSS_SELECTOR, "#results img, #results script, #results b") == []
+    assert browser.execute_script("return window.pwned === undefined")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "web-page-markup.png"))
+
+
+def test_page_and_its_files_are_served_with_a_strict_policy(server_url: str) -> None:
+    with urllib.request.urlopen(server_url + "/", timeout=10) as response:
+        policy = response.headers["Content-Security-Policy"]
+        page = response.read().decode()
+    assert "script-src 'self'" in policy and "default-src 'none'" in policy
+    # Everything the page loads comes from this server: no CDN.
+    urls = re.findall(r'(?:src|href)="([^"]*)"', page)
+    assert "/static/app.js" in urls
+    assert [url for url in urls if re.match(r"(?:[a-z]+:)?//", url)] == []
+    for name in ("app.js", "app.css"):
+        with urllib.request.urlopen(f"{server_url}/static/{name}", timeout=10) as response:
+            assert response.status == 200
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(server_url + "/static/..%2Fapi%2Fweb.py", timeout=10)
+    assert missing.value.code == 404
+    assert json.load(missing.value)["error"]["code"] == "not_found"
