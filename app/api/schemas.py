@@ -15,6 +15,7 @@ from app.services.detect import Detection
 from app.services.summarize import SummaryResult
 from app.services.translate import Segment, TranslationResult
 from app.text.clean import CleanedText
+from app.text.quality import summary_flags
 
 SourceLang = Literal["auto", "id"]
 
@@ -160,6 +161,10 @@ class SummarizeResponse(BaseModel):
     model: str | None = None
     sentences_used: int = Field(0, description="Source sentences the summary was made from")
     sentences_total: int = Field(0, description="Sentences in the cleaned text")
+    flags: list[str] = Field(
+        default_factory=list,
+        description="What looks wrong with a generated summary (`repetition`, `empty`)",
+    )
 
     @classmethod
     def of(cls, result: SummaryResult) -> SummarizeResponse:
@@ -170,6 +175,7 @@ class SummarizeResponse(BaseModel):
             model=result.model,
             sentences_used=result.sentences_used,
             sentences_total=result.sentences_total,
+            flags=list(summary_flags(result.summary)),
         )
 
 
@@ -234,6 +240,10 @@ class ArticleResponse(BaseModel):
     translation: str
     summary: str
     summary_mode: Literal["extractive", "abstractive"]
+    summary_flags: list[str] = Field(
+        default_factory=list,
+        description="What looks wrong with a generated summary (`repetition`, `empty`)",
+    )
     segments: list[SegmentOut] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)
     metadata: dict[str, str] = Field(default_factory=dict)
@@ -248,6 +258,7 @@ class ArticleResponse(BaseModel):
             translation=result.translation,
             summary=result.summary,
             summary_mode=result.summary_result.mode,  # type: ignore[arg-type]
+            summary_flags=list(summary_flags(result.summary)),
             segments=[SegmentOut.of(s) for s in result.segments],
             removed=result.removed,
             metadata=result.metadata,

@@ -63,6 +63,13 @@ def assess(source: str, translation: str) -> tuple[str, ...]:
     return tuple(flags)
 
 
+def summary_flags(summary: str) -> tuple[str, ...]:
+    """Flags for a generated summary: ``empty`` or ``repetition``."""
+    if not summary.strip():
+        return ("empty",)
+    return ("repetition",) if has_repetition(_WORD.findall(summary.lower())) else ()
+
+
 def _echoes(source: str, translation: str) -> bool:
     # Case-sensitive on purpose: an echoed source keeps its exact casing.
     return SequenceMatcher(None, source, translation, autojunk=False).ratio() >= ECHO_SIMILARITY

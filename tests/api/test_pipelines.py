@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
+from app.engines.base import GenerationOptions
 from app.engines.hf import HFEngine
 from app.main import Engines, create_app
 from app.services.detect import default_detector
@@ -123,3 +125,27 @@ def test_article_request_errors(client: TestClient) -> None:
     assert "furniture" in furniture_only.json()["error"]["message"]
     big = post(client, "/v1/articles", {"text": "a" * 100_001})
     assert big.status_code == 413
+
+
+class LoopingSummarizer(FakeEngine):
+    """A summariser stuck in a loop, as an untrained or broken model can be."""
+
+    def __init__(self) -> None:
+        super().__init__(max_input_tokens=1024, role="summarization")
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        super().generate(texts, options)
+        return ["the flood the flood the flood the flood" for _ in texts]
+
+
+def test_degenerate_summary_is_flagged_not_passed_off_as_fine() -> None:
+    engines = Engines(translation=FakeEngine(), summarization=LoopingSummarizer())
+    app = create_app(Settings(max_batch_wait_ms=1.0), engines=engines, detector=default_detector())
+    with TestClient(app) as client:
+        summary = post(client, "/v1/summarize", {"text": BODY})
+        article = post(client, "/v1/articles", {"text": BODY})
+        extractive = post(client, "/v1/summarize", {"text": BODY, "mode": "extractive"})
+    assert summary.json()["mode"] == "abstractive"
+    assert summary.json()["flags"] == ["repetition"]
+    assert article.json()["summary_flags"] == ["repetition"]
+    assert extractive.json()["flags"] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.text.quality import assess, digits_of
+from app.text.quality import assess, digits_of, summary_flags
 
 FINE = [
     (
@@ -60,3 +60,9 @@ def test_degenerate_translations_are_flagged(source: str, translation: str, flag
 def test_numbers_agree_across_decimal_conventions() -> None:
     assert digits_of("Rp1.022,6 dan 4,11") == digits_of("Rp1,022.6 and 4.11")
     assert digits_of("2.000") != digits_of("200")
+
+
+def test_summary_flags() -> None:
+    assert summary_flags("Floods hit East Jakarta. Hundreds of houses were submerged.") == ()
+    assert summary_flags("will will will will will said said said") == ("repetition",)
+    assert summary_flags("  ") == ("empty",)
