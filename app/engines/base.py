@@ -29,6 +29,17 @@ class GenerationOptions:
         return max(1, min(limit, model_limit))
 
 
+TRANSLATION_INPUT_TOKENS = 256  # long inputs translate badly even within the position limit
+
+
+def input_limit(role: str, model_max_tokens: int) -> int:
+    """Largest input one model call gets: translation keeps pieces short, summarisers
+    take all the model's positions. Both engines use this, so they split text alike."""
+    if role == "translation":
+        return min(model_max_tokens, TRANSLATION_INPUT_TOKENS)
+    return model_max_tokens
+
+
 @dataclass(frozen=True)
 class EngineInfo:
     """What ``/v1/models`` reports about a loaded model."""

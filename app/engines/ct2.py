@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import ModelNotFound
-from app.engines.base import EngineInfo, GenerationOptions
+from app.engines.base import EngineInfo, GenerationOptions, input_limit
 from app.engines.loader import Placement, how_to_provide, require_ctranslate2
 
 log = logging.getLogger(__name__)
@@ -194,8 +194,7 @@ class CT2Engine:
             tokenizer,
             info=info,
             model_max_tokens=model_max,
-            # Same input limit as the transformers engine, so both split text identically.
-            max_input_tokens=min(model_max, 256) if role == "translation" else model_max,
+            max_input_tokens=input_limit(role, model_max),
             target_prefix=(
                 str(tokenizer.convert_ids_to_tokens(forced_bos)) if forced_bos is not None else None
             ),

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.core.errors import ModelNotFound
-from app.engines.base import EngineInfo, GenerationOptions
+from app.engines.base import EngineInfo, GenerationOptions, input_limit
 from app.engines.loader import how_to_provide
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,7 @@ class HFEngine:
         config = self.model.config
         positions = getattr(config, "max_position_embeddings", None) or 512
         self.model_max_tokens = int(positions)
-        # Long inputs translate badly even within the position limit: keep pieces short.
-        self.max_input_tokens = (
-            min(self.model_max_tokens, 256) if role == "translation" else (self.model_max_tokens)
-        )
+        self.max_input_tokens = input_limit(role, self.model_max_tokens)
         self.info = EngineInfo(role, name, "transformers", device, dtype)
         pad = self.tokenizer.pad_token_id
         # Marian starts decoding from <pad>: never emit it (as the published configs do).
