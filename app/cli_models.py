@@ -1,0 +1,154 @@
+"""``warta models``: download, convert and list models."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from app.cli_common import JsonOpt, fail, quiet_libraries, settings_from
+from app.core.config import Settings
+from app.core.errors import WartaError
+
+models_app = typer.Typer(help="Download, convert and list models.", no_args_is_help=True)
+
+
+TranslationIdOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--translation", help="Translation model id or directory [WARTA_TRANSLATION_MODEL]"
+    ),
+]
+SummarizationIdOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--summarization", help="Summarisation model id or directory [WARTA_SUMMARIZATION_MODEL]"
+    ),
+]
+ConvertOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--convert/--no-convert",
+        help="Also convert for CTranslate2 [default: when the engine would be ctranslate2]",
+    ),
+]
+
+
+def _models_to_pull(
+    settings: Settings, translation: str | None, summarization: str | None
+) -> list[tuple[str, str]]:
+    """Both configured models when no id is given, else only the ones given."""
+    if translation is None and summarization is None:
+        translation, summarization = settings.translation_model, settings.summarization_model
+    wanted = [("translation", translation), ("summarization", summarization)]
+    return [
+        (role, model)
+        for role, model in wanted
+        if model is not None and model.strip().lower() not in {"", "none"}
+    ]
+
+
+@models_app.command("pull")
+def models_pull(
+    translation: TranslationIdOpt = None,
+    summarization: SummarizationIdOpt = None,
+    convert: ConvertOpt = None,
+) -> None:
+    """Download models into the Hugging Face cache, so `warta serve` can start offline.
+
+    Without --translation/--summarization, pulls the configured models.
+    """
+    from app.engines.loader import choose_backend
+    from app.engines.store import convert_for_ctranslate2, pull_model
+
+    settings = settings_from()
+    try:
+        if convert is None:
+            convert = choose_backend(settings.engine) == "ctranslate2"
+        for role, model in _models_to_pull(settings, translation, summarization):
+            typer.echo(f"Pulling the {role} model {model} ...", err=True)
+            path = pull_model(model, role)
+            typer.echo(f"{role}: {model} -> {path}")
+            if convert:
+                converted = convert_for_ctranslate2(
+                    path, model, device=settings.device, cache_dir=settings.cache_path
+                )
+                typer.echo(f"{role}: {model} (ctranslate2) -> {converted}")
+    except WartaError as exc:
+        raise fail(exc.message) from None
+
+
+QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                 "bfloat16", "float32")  # fmt: skip
+QuantizationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--quantization",
+        help="int8, int8_float16, float16, ... [default: what the server uses on WARTA_DEVICE: "
+        "int8 on CPU, float16 on CUDA]",
+    ),
+]
+
+
+@models_app.command("convert")
+def models_convert(
+    translation: TranslationIdOpt = None,
+    summarization: SummarizationIdOpt = None,
+    quantization: QuantizationOpt = None,
+) -> None:
+    """Convert models for CTranslate2 into WARTA_CACHE_DIR, as the server does at first start.
+
+    Without --translation/--summarization, converts the configured models. A model already
+    converted (same revision and quantisation) is not converted again.
+    """
+    from app.engines.ct2 import convert_model
+    from app.engines.loader import locate_model, require_ctranslate2, resolve_placement
+
+    quiet_libraries()
+    settings = settings_from()
+    if quantization is not None and quantization not in QUANTIZATIONS:
+        raise fail(f"--quantization must be one of {', '.join(QUANTIZATIONS)}")
+    try:
+        require_ctranslate2()
+        quant = quantization or resolve_placement(settings.device).ct2_compute_type
+        for role, model in _models_to_pull(settings, translation, summarization):
+            typer.echo(f"Converting the {role} model {model} ({quant}) ...", err=True)
+            path = locate_model(model, role)
+            converted = convert_model(
+                path, name=model, quantization=quant, cache_dir=settings.cache_path
+            )
+            typer.echo(f"{role}: {model} ({quant}) -> {converted}")
+    except WartaError as exc:
+        raise fail(exc.message) from None
+
+
+@models_app.command("list")
+def models_list(as_json: JsonOpt = False) -> None:
+    """Show the cached models (Hugging Face cache and converted ones) and their size."""
+    from huggingface_hub import constants
+
+    from app.engines.store import human_size, list_cached
+
+    settings = settings_from()
+    models = list_cached(settings.cache_path)
+    roles = {
+        settings.translation_model: "translation",
+        settings.summarization_model: "summarization",
+    }
+    rows = [{**asdict(m), "path": str(m.path), "used_as": roles.get(m.name, "")} for m in models]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"Hugging Face cache: {constants.HF_HUB_CACHE}")
+    typer.echo(f"Converted models:   {settings.cache_path}")
+    if not rows:
+        typer.echo("No models cached yet: run `warta models pull`.")
+        return
+    width = max(len(row["name"]) for row in rows)
+    typer.echo(f"{'MODEL':<{width}}  {'KIND':<11}  {'SIZE':>9}  USED AS")
+    for row in rows:
+        size = human_size(row["size_bytes"])
+        typer.echo(f"{row['name']:<{width}}  {row['kind']:<11}  {size:>9}  {row['used_as']}")
+    typer.echo(f"{'total':<{width}}  {'':<11}  {human_size(sum(m.size_bytes for m in models)):>9}")
