@@ -9,11 +9,12 @@ entries, so the embedding and output-projection sizes are the real ones.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from tests.tiny_models import train_sentencepiece
 
 # Helsinki-NLP/opus-mt-id-en (MarianMT, 72M parameters), from its published config.
 MARIAN_ID_EN: dict[str, Any] = dict(
@@ -58,31 +59,6 @@ BART_LARGE_CNN: dict[str, Any] = dict(
     forced_eos_token_id=2,
 )
 DISTILBART_CNN_12_6: dict[str, Any] = {**BART_LARGE_CNN, "decoder_layers": 6}
-
-
-def train_sentencepiece(sentences: Sequence[str], path: Path, vocab_size: int = 8000) -> Path:
-    """A unigram SentencePiece model with Marian's special ids (unk 0, eos 1, no bos/pad).
-
-    ``vocab_size`` is an upper bound: a small corpus gets as many pieces as it supports.
-    """
-    import sentencepiece as spm
-
-    buffer = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(list(sentences)),
-        model_writer=buffer,
-        vocab_size=vocab_size,
-        model_type="unigram",
-        unk_id=0,
-        eos_id=1,
-        bos_id=-1,
-        pad_id=-1,
-        hard_vocab_limit=False,
-        character_coverage=1.0,
-        minloglevel=2,
-    )
-    path.write_bytes(buffer.getvalue())
-    return path
 
 
 def build_full_vocab_tokenizer(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 PAIRS = [
@@ -37,13 +38,16 @@ Warga diminta tetap tenang dan mengikuti arahan petugas di lapangan.
 The minister said the policy would continue. Officials met in the capital on Monday."""
 
 
-def _train_spm(directory: Path, vocab_size: int = 400) -> Path:
+def train_sentencepiece(sentences: Sequence[str], path: Path, vocab_size: int = 8000) -> Path:
+    """A unigram SentencePiece model with Marian's special ids (unk 0, eos 1, no bos/pad).
+
+    ``vocab_size`` is an upper bound: a small corpus gets as many pieces as it supports.
+    """
     import sentencepiece as spm
 
-    lines = [s for pair in PAIRS for s in pair] + _EXTRA_TEXT.splitlines()
     buffer = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines * 4),
+        sentence_iterator=iter(list(sentences)),
         model_writer=buffer,
         vocab_size=vocab_size,
         model_type="unigram",
@@ -55,9 +59,14 @@ def _train_spm(directory: Path, vocab_size: int = 400) -> Path:
         character_coverage=1.0,
         minloglevel=2,
     )
-    path = directory / "source.spm"
     path.write_bytes(buffer.getvalue())
-    (directory / "target.spm").write_bytes(buffer.getvalue())
+    return path
+
+
+def _train_spm(directory: Path, vocab_size: int = 400) -> Path:
+    lines = [s for pair in PAIRS for s in pair] + _EXTRA_TEXT.splitlines()
+    path = train_sentencepiece(lines * 4, directory / "source.spm", vocab_size)
+    (directory / "target.spm").write_bytes(path.read_bytes())
     return path
 
 
