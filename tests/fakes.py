@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from app.engines.base import EngineInfo, GenerationOptions
+from app.services.summarize import Translate, translator_from_service
+from app.services.translate import TranslationService
 
 
 class FakeEngine:
@@ -27,3 +31,13 @@ class FakeEngine:
         with self._lock:
             self.batches.append(list(texts))
         return [f"EN:{text.upper()}" for text in texts]
+
+
+def run(coro: Coroutine[Any, Any, Any]) -> Any:
+    """Run one async service call to completion."""
+    return asyncio.run(coro)
+
+
+def translate_with(engine: FakeEngine) -> Translate:
+    """The async ``translate`` callable the services take, backed by ``engine``."""
+    return translator_from_service(TranslationService(engine))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from pathlib import Path
 
@@ -10,9 +9,9 @@ import pytest
 
 from app.core.errors import InvalidInput
 from app.services.article import process_article
-from app.services.summarize import summarizer_from_engine, translator_from_service
-from app.services.translate import TranslationService, document_sentences
-from tests.fakes import FakeEngine
+from app.services.summarize import summarizer_from_engine
+from app.services.translate import document_sentences
+from tests.fakes import FakeEngine, run, translate_with
 
 BODY = (Path(__file__).resolve().parents[1] / "data" / "banjir-jakarta.txt").read_text(
     encoding="utf-8"
@@ -25,19 +24,6 @@ PASTED = (
     + "\n\nEditor: Lili Lestari\nTag Terkait:\nBerita Trending\n"
     "- 1 Garuda Indonesia turunkan harga tiket\n- 2 Harga beras naik bulan ini\n"
 )
-
-
-def run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
-
-
-@pytest.fixture
-def translator() -> FakeEngine:
-    return FakeEngine(max_input_tokens=64)
-
-
-def translate_with(engine: FakeEngine):  # type: ignore[no-untyped-def]
-    return translator_from_service(TranslationService(engine))
 
 
 def test_article_is_cleaned_translated_once_and_summarised(translator: FakeEngine) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -13,26 +12,12 @@ from app.services.summarize import (
     summarize_text,
     summarizer_from_engine,
     summary_options,
-    translator_from_service,
 )
-from app.services.translate import TranslationService, document_sentences
-from tests.fakes import FakeEngine
+from app.services.translate import document_sentences
+from tests.fakes import FakeEngine, run, translate_with
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ARTICLE = (DATA / "banjir-jakarta.txt").read_text(encoding="utf-8")
-
-
-def run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
-
-
-@pytest.fixture
-def translator() -> FakeEngine:
-    return FakeEngine(max_input_tokens=64)
-
-
-def translate_with(engine: FakeEngine):  # type: ignore[no-untyped-def]
-    return translator_from_service(TranslationService(engine))
 
 
 def fake_summarizer(max_input_tokens: int) -> tuple[Summarizer, FakeEngine]:
