@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,15 @@ def input_limit(role: str, model_max_tokens: int) -> int:
     if role == "translation":
         return min(model_max_tokens, TRANSLATION_INPUT_TOKENS)
     return model_max_tokens
+
+
+def count_input_tokens(tokenizer: Any, lock: threading.Lock, texts: Sequence[str]) -> list[int]:
+    """Input tokens per text, special tokens included. The tokenizer is used under
+    ``lock``: a fast tokenizer fails when two threads use it at once ("Already borrowed"),
+    and request handlers count tokens while the batcher thread encodes a batch."""
+    with lock:
+        encoded = tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+    return [len(ids) for ids in encoded]
 
 
 @dataclass(frozen=True)

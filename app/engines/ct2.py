@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import ModelNotFound
-from app.engines.base import EngineInfo, GenerationOptions, input_limit
+from app.engines.base import EngineInfo, GenerationOptions, count_input_tokens, input_limit
 from app.engines.loader import Placement, how_to_provide, require_ctranslate2
 
 log = logging.getLogger(__name__)
@@ -203,9 +203,7 @@ class CT2Engine:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Input tokens per text, special tokens included."""
-        with self._tokenizer_lock:
-            encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
-        return [len(ids) for ids in encoded]
+        return count_input_tokens(self.tokenizer, self._tokenizer_lock, texts)
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
         """Generate one output per text with the given decoding options."""

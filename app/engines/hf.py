@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.core.errors import ModelNotFound
-from app.engines.base import EngineInfo, GenerationOptions, input_limit
+from app.engines.base import EngineInfo, GenerationOptions, count_input_tokens, input_limit
 from app.engines.loader import how_to_provide
 
 log = logging.getLogger(__name__)
@@ -66,9 +66,7 @@ class HFEngine:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Input tokens per text, end-of-sequence token included."""
-        with self._tokenizer_lock:
-            encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
-        return [len(ids) for ids in encoded]
+        return count_input_tokens(self.tokenizer, self._tokenizer_lock, texts)
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
         """Generate one output per text with the given decoding options."""
