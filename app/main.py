@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 
@@ -23,9 +21,10 @@ from app.api.web import router as web
 from app.core.config import Settings
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.cache import CachedEngine
-from app.services.async_translate import AsyncGenerator, AsyncTranslator
+from app.engines.loader import Engines, load_engines
 from app.services.batcher import Batcher
 from app.services.detect import LanguageDetector, default_detector
+from app.services.translate import pipeline_for
 
 log = logging.getLogger(__name__)
 
@@ -33,43 +32,6 @@ WARMUP_TEXT = "Harga beras naik lima persen bulan ini."
 # JSON may escape one character as up to 12 bytes ("\ud83d\ude00"); 6 per character plus
 # room for options covers real text, while 4 MiB leaves room for whole HTML pages.
 MIN_BODY_BYTES = 4 * 1024 * 1024
-# distilbart-cnn's own generation settings, for abstractive summaries.
-SUMMARY_OPTIONS = GenerationOptions(
-    beam_size=4, max_new_tokens=142, min_new_tokens=56, no_repeat_ngram_size=3, length_penalty=2.0
-)
-
-
-@dataclass
-class Engines:
-    """Loaded models; tests and ``warta serve`` pass them to ``create_app`` prebuilt."""
-
-    translation: Seq2SeqEngine
-    summarization: Seq2SeqEngine | None = None
-    load_seconds: dict[str, float] = field(default_factory=dict)
-
-
-def load_engines(settings: Settings) -> Engines:
-    """Load the translation model and, when enabled, the summarisation model."""
-    from app.engines.loader import load_engine
-
-    def load(model: str, role: str) -> tuple[Seq2SeqEngine, float]:
-        started = time.perf_counter()
-        engine = load_engine(
-            model,
-            role=role,
-            engine=settings.engine,
-            device=settings.device,
-            threads=settings.threads,
-            cache_dir=settings.cache_path,
-        )
-        return engine, time.perf_counter() - started
-
-    translation, seconds = load(settings.translation_model, "translation")
-    engines = Engines(translation, load_seconds={"translation": seconds})
-    if settings.summarization_enabled:
-        engines.summarization, seconds = load(settings.summarization_model, "summarization")
-        engines.load_seconds["summarization"] = seconds
-    return engines
 
 
 def body_limit(settings: Settings) -> int:
@@ -126,24 +88,24 @@ async def _start(
     state.detector = detector or await asyncio.to_thread(default_detector)
     for role, seconds in engines.load_seconds.items():
         metrics.model_load_seconds.labels(role).set(seconds)
-    translation_options = GenerationOptions(beam_size=settings.beam_size)
     if settings.warmup:
-        await asyncio.to_thread(_warm_up, engines, translation_options)
+        await asyncio.to_thread(_warm_up, engines, GenerationOptions(beam_size=settings.beam_size))
     translation_engine = engines.translation
     if settings.cache_size > 0:
         translation_engine = CachedEngine(translation_engine, settings.cache_size)
         metrics.live.caches["translation"] = translation_engine
-    batchers = []
-    translation = _batcher(translation_engine, settings, metrics, "translation")
-    batchers.append(translation)
-    state.translator = AsyncTranslator(
-        translation_engine, translation, translation_options, metrics.sentence_counter()
+    state.translation_batcher = _batcher(translation_engine, settings, metrics, "translation")
+    batchers = [state.translation_batcher]
+    state.pipeline = pipeline_for(
+        engines.translation, settings.beam_size, metrics.sentence_counter()
     )
     state.models = [engines.translation.info]
+    state.engines = engines
     if engines.summarization is not None:
-        summary = _batcher(engines.summarization, settings, metrics, "summarization")
-        batchers.append(summary)
-        state.summarizer = AsyncGenerator(engines.summarization, summary, SUMMARY_OPTIONS)
+        state.summarization_batcher = _batcher(
+            engines.summarization, settings, metrics, "summarization"
+        )
+        batchers.append(state.summarization_batcher)
         state.models.append(engines.summarization.info)
     for info in state.models:
         log.info(

@@ -222,7 +222,7 @@ def main() -> None:
         model = args.model
         if args.build_tiny:
             sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-            from tests.tiny_models import build_tiny_marian
+            from app.engines.tiny import build_tiny_marian
 
             model = build_tiny_marian(Path(tempfile.mkdtemp(prefix="warta-tiny-")))
         if model is None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tests.tiny_models import train_sentencepiece
+from app.engines.tiny import train_sentencepiece
 
 # Helsinki-NLP/opus-mt-id-en (MarianMT, 72M parameters), from its published config.
 MARIAN_ID_EN: dict[str, Any] = dict(

@@ -22,7 +22,7 @@ echo "== docker/install.sh cpu $venv"
 
 echo "== building a tiny model"
 (cd "$root" && "$venv/bin/python" -c \
-  'import sys, pathlib, tests.tiny_models as t; t.build_tiny_marian(pathlib.Path(sys.argv[1]))' \
+  'import sys, pathlib, app.engines.tiny as t; t.build_tiny_marian(pathlib.Path(sys.argv[1]))' \
   "$work/tiny-marian")
 echo "== docker/pull-models.sh all cpu"
 env PATH="$venv/bin:$PATH" HF_HUB_OFFLINE=1 HF_HOME="$work/hf" WARTA_CACHE_DIR="$work/cache" \
@@ -74,7 +74,7 @@ import json
 import sys
 import urllib.request
 
-from tests.tiny_models import PAIRS
+from app.engines.tiny import PAIRS
 
 base = f"http://127.0.0.1:{sys.argv[1]}"
 with urllib.request.urlopen(base + "/readyz", timeout=10) as response:

@@ -14,7 +14,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 @pytest.fixture(scope="session")
 def tiny_marian_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A ~2 MB Marian model trained to translate ``tiny_models.PAIRS`` exactly."""
-    from tests.tiny_models import build_tiny_marian
+    from app.engines.tiny import build_tiny_marian
 
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
 
@@ -30,6 +30,6 @@ def tiny_hf_engine(tiny_marian_dir: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def tiny_bart_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight BART summariser (input limit 128 tokens) built locally."""
-    from tests.tiny_models import build_tiny_bart
+    from app.engines.tiny import build_tiny_bart
 
     return build_tiny_bart(tmp_path_factory.mktemp("tiny-bart"))

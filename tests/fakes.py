@@ -7,9 +7,14 @@ import threading
 from collections.abc import Coroutine, Sequence
 from typing import Any
 
-from app.engines.base import EngineInfo, GenerationOptions
-from app.services.summarize import Translate, translator_from_service
-from app.services.translate import TranslationService
+from app.engines.base import EngineInfo, GenerationOptions, Seq2SeqEngine
+from app.services.batcher import direct
+from app.services.translate import (
+    Translate,
+    TranslationPipeline,
+    TranslationResult,
+    pipeline_for,
+)
 
 
 class FakeEngine:
@@ -38,6 +43,16 @@ def run(coro: Coroutine[Any, Any, Any]) -> Any:
     return asyncio.run(coro)
 
 
-def translate_with(engine: FakeEngine) -> Translate:
-    """The async ``translate`` callable the services take, backed by ``engine``."""
-    return translator_from_service(TranslationService(engine))
+def translate_with(engine: Seq2SeqEngine) -> Translate:
+    """The async ``translate`` callable the services take: the pipeline, driven directly."""
+    return pipeline_for(engine).bind(direct(engine))
+
+
+def translate_now(
+    engine: Seq2SeqEngine, texts: Sequence[str], **pipeline_options: Any
+) -> list[TranslationResult]:
+    """Translate ``texts`` through the one pipeline and the direct driver, to completion."""
+    pipeline = TranslationPipeline(
+        engine.count_tokens, engine.max_input_tokens, **pipeline_options
+    )
+    return run(pipeline.translate(texts, direct(engine)))  # type: ignore[no-any-return]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.tiny_models import PAIRS
+from app.engines.tiny import PAIRS
 
 ARTICLE = f"{PAIRS[0][0]} {PAIRS[1][0]}\n\n{PAIRS[2][0]}\n"
 EXPECTED = f"{PAIRS[0][1]} {PAIRS[1][1]}\n\n{PAIRS[2][1]}\n"

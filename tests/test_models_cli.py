@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.engines.store import human_size
-from tests.tiny_models import PAIRS
+from app.engines.tiny import PAIRS
 
 ROOT = Path(__file__).resolve().parents[1]
 REPO_ID = "warta-test/tiny-marian"

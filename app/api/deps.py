@@ -14,9 +14,11 @@ from app.api.metrics import Metrics
 from app.core.config import Settings
 from app.core.errors import ModelNotReady, Unauthorized
 from app.engines.base import EngineInfo
-from app.services.async_translate import AsyncGenerator, AsyncTranslator
-from app.services.batcher import RequestScope
+from app.engines.loader import Engines
+from app.services.batcher import Batcher, RequestScope
 from app.services.detect import LanguageDetector
+from app.services.translate import TranslationPipeline
+from app.services.work import Work, work_through
 
 
 @dataclass
@@ -26,8 +28,10 @@ class AppState:
     settings: Settings
     metrics: Metrics
     models: list[EngineInfo] = field(default_factory=list)
-    translator: AsyncTranslator | None = None
-    summarizer: AsyncGenerator | None = None
+    engines: Engines | None = None
+    pipeline: TranslationPipeline | None = None
+    translation_batcher: Batcher | None = None
+    summarization_batcher: Batcher | None = None
     detector: LanguageDetector | None = None
     ready: bool = False
 
@@ -42,27 +46,8 @@ StateDep = Annotated[AppState, Depends(get_state)]
 
 
 def get_settings(state: StateDep) -> Settings:
+    """The server's settings."""
     return state.settings
-
-
-def get_translator(state: StateDep) -> AsyncTranslator:
-    """The translator, or 503 while models are loading or the server is stopping."""
-    if not state.ready or state.translator is None:
-        raise ModelNotReady("The translation model is not loaded yet; retry in a few seconds.")
-    return state.translator
-
-
-def get_summarizer(state: StateDep) -> AsyncGenerator | None:
-    """The abstractive summariser, or None when only extractive summaries are available."""
-    if not state.ready:
-        raise ModelNotReady("The models are not loaded yet; retry in a few seconds.")
-    return state.summarizer
-
-
-def get_detector(state: StateDep) -> LanguageDetector:
-    if not state.ready or state.detector is None:
-        raise ModelNotReady("The language detector is not loaded yet; retry in a few seconds.")
-    return state.detector
 
 
 def request_scope(request: Request, state: StateDep) -> RequestScope:
@@ -71,6 +56,33 @@ def request_scope(request: Request, state: StateDep) -> RequestScope:
         deadline=time.monotonic() + state.settings.request_timeout_s,
         disconnected=request.is_disconnected,
     )
+
+
+def get_work(state: StateDep, scope: Annotated[RequestScope, Depends(request_scope)]) -> Work:
+    """This request's services, or 503 while models are loading or the server is stopping."""
+    if (
+        not state.ready
+        or state.engines is None
+        or state.pipeline is None
+        or state.translation_batcher is None
+        or state.detector is None
+    ):
+        raise ModelNotReady("The models are not loaded yet; retry in a few seconds.")
+    summary = state.summarization_batcher
+    return work_through(
+        state.pipeline,
+        state.translation_batcher.runner(scope),
+        state.detector,
+        state.engines,
+        summary.runner(scope) if summary is not None else None,
+    )
+
+
+def get_detector(state: StateDep) -> LanguageDetector:
+    """The language detector, or 503 while it is loading."""
+    if not state.ready or state.detector is None:
+        raise ModelNotReady("The language detector is not loaded yet; retry in a few seconds.")
+    return state.detector
 
 
 _bearer = HTTPBearer(auto_error=False, description="One of the keys in WARTA_API_KEYS")
@@ -102,7 +114,5 @@ def require_api_key(
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-TranslatorDep = Annotated[AsyncTranslator, Depends(get_translator)]
-SummarizerDep = Annotated[AsyncGenerator | None, Depends(get_summarizer)]
+WorkDep = Annotated[Work, Depends(get_work)]
 DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]
-ScopeDep = Annotated[RequestScope, Depends(request_scope)]

@@ -10,15 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 from fastapi.routing import APIRoute
 
-from app.api.deps import (
-    AppState,
-    DetectorDep,
-    ScopeDep,
-    SettingsDep,
-    StateDep,
-    TranslatorDep,
-    require_api_key,
-)
+from app.api.deps import DetectorDep, SettingsDep, StateDep, WorkDep, require_api_key
 from app.api.metrics import CONTENT_TYPE
 from app.api.schemas import (
     ArticleRequest,
@@ -40,9 +32,8 @@ from app.api.schemas import (
 from app.core.config import Settings
 from app.core.errors import ModelNotReady, TextTooLong
 from app.services.article import clean_article, process_article
-from app.services.async_translate import INLINE_PLAN_CHARS, translate_detected
-from app.services.batcher import RequestScope
-from app.services.summarize import Summarizer, summarize_text, summarizer_with
+from app.services.summarize import summarize_text
+from app.services.translate import INLINE_PLAN_CHARS, translate_detected
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -90,11 +81,7 @@ async def models(state: StateDep) -> ModelsResponse:
     responses=_errors(413, 429, 504),
 )
 async def translate(
-    body: TranslateRequest,
-    settings: SettingsDep,
-    translator: TranslatorDep,
-    detector: DetectorDep,
-    scope: ScopeDep,
+    body: TranslateRequest, settings: SettingsDep, state: StateDep, work: WorkDep
 ) -> TranslateResponse:
     """Translate Indonesian texts to English, one output per input, same order.
 
@@ -104,8 +91,8 @@ async def translate(
     translation and paragraph number.
     """
     check_text_limits(body.texts, settings)
-    results = await translate_detected(translator, detector, body.texts, body.source_lang, scope)
-    info = translator.engine.info
+    results = await translate_detected(work.translate, work.detector, body.texts, body.source_lang)
+    info = state.models[0]
     return TranslateResponse(
         translations=[TranslationOut.of(r, lang, body.return_segments) for r, lang in results],
         model=info.name,
@@ -137,19 +124,9 @@ def check_text_limits(texts: Sequence[str], settings: Settings) -> None:
         )
 
 
-def _summarizer(state: AppState, scope: RequestScope) -> Summarizer | None:
-    """The abstractive summariser bound to this request, or None (extractive only)."""
-    if state.summarizer is None:
-        return None
-    return summarizer_with(state.summarizer.engine, state.summarizer.bind(scope))
-
-
 @v1.post("/summarize", response_model=SummarizeResponse, responses=_errors(413, 429, 504))
 async def summarize(
-    body: SummarizeRequest,
-    state: StateDep,
-    translator: TranslatorDep,
-    scope: ScopeDep,
+    body: SummarizeRequest, settings: SettingsDep, work: WorkDep
 ) -> SummarizeResponse:
     """Summarise an Indonesian text, in English (or in Indonesian, extractive).
 
@@ -159,15 +136,15 @@ async def summarize(
     longer than the summariser's input is first reduced to its most salient
     sentences, in document order; `sentences_used` / `sentences_total` say so.
     """
-    check_text_limits([body.text], state.settings)
+    check_text_limits([body.text], settings)
     result = await summarize_text(
         body.text,
-        translate=translator.bind(scope),
-        summarizer=_summarizer(state, scope),
+        translate=work.translate,
+        summarizer=work.summarizer,
         mode=body.mode,
         output_lang=body.output_lang,
         max_sentences=body.max_sentences,
-        translation_model=translator.engine.info.name,
+        translation_model=work.translation_model,
     )
     return SummarizeResponse.of(result)
 
@@ -184,30 +161,24 @@ async def clean(body: CleanRequest, settings: SettingsDep) -> CleanResponse:
 
 
 @v1.post("/articles", response_model=ArticleResponse, responses=_errors(413, 429, 504))
-async def articles(
-    body: ArticleRequest,
-    state: StateDep,
-    translator: TranslatorDep,
-    detector: DetectorDep,
-    scope: ScopeDep,
-) -> ArticleResponse:
+async def articles(body: ArticleRequest, settings: SettingsDep, work: WorkDep) -> ArticleResponse:
     """Clean, translate and summarise one Indonesian article in a single call.
 
     The title and every body sentence are translated once, in order, paragraphs kept;
     the summary reuses those translations (extractive) or summarises the English body
     (abstractive). `removed` lists the page furniture that was cut.
     """
-    check_text_limits([(body.title or "") + (body.text or body.html or "")], state.settings)
+    check_text_limits([(body.title or "") + (body.text or body.html or "")], settings)
     result = await process_article(
-        translate=translator.bind(scope),
+        translate=work.translate,
         text=body.text,
         html=body.html,
         title=body.title,
-        summarizer=_summarizer(state, scope),
+        summarizer=work.summarizer,
         mode=body.mode,
         max_sentences=body.max_sentences,
-        detect=lambda text: asyncio.to_thread(lambda: detector.detect(text).language),
-        translation_model=translator.engine.info.name,
+        detector=work.detector,
+        translation_model=work.translation_model,
     )
     return ArticleResponse.of(result)
 

@@ -16,6 +16,12 @@ class Settings(BaseSettings):
 
     translation_model: str = "Helsinki-NLP/opus-mt-id-en"
     summarization_model: str = "sshleifer/distilbart-cnn-12-6"
+    translation_revision: str | None = Field(
+        None, description="branch, tag or commit of the translation model's repository"
+    )
+    summarization_revision: str | None = Field(
+        None, description="branch, tag or commit of the summarisation model's repository"
+    )
     engine: Literal["auto", "transformers", "ctranslate2"] = "auto"
     device: str = "auto"
     cache_dir: Path = Path("~/.cache/warta")
@@ -55,6 +61,12 @@ class Settings(BaseSettings):
     def summarization_enabled(self) -> bool:
         """False when ``WARTA_SUMMARIZATION_MODEL=none`` (extractive summaries only)."""
         return self.summarization_model.strip().lower() not in {"", "none"}
+
+    def model_for(self, role: str) -> tuple[str, str | None]:
+        """(model id or directory, pinned revision or None) of ``role``."""
+        if role == "summarization":
+            return self.summarization_model, self.summarization_revision or None
+        return self.translation_model, self.translation_revision or None
 
     @property
     def cache_path(self) -> Path:

@@ -10,10 +10,18 @@ class WartaError(Exception):
     code = "internal_error"
     status = 500
 
-    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        cli_message: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.headers = headers or {}
+        # The same advice in the command line's words (its flags, not the API's fields).
+        self.cli_message = cli_message or message
 
 
 class InvalidInput(WartaError):

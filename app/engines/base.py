@@ -59,6 +59,7 @@ class EngineInfo:
     engine: str
     device: str
     compute_type: str
+    revision: str | None = None  # the pinned repository revision, when one was asked for
 
 
 class Seq2SeqEngine(Protocol):

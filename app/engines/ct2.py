@@ -7,13 +7,7 @@ Hugging Face tokenizer turns text into the token strings CTranslate2 expects and
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
-import os
-import re
-import shutil
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,87 +15,9 @@ from typing import Any
 
 from app.core.errors import ModelNotFound
 from app.engines.base import EngineInfo, GenerationOptions, count_input_tokens, input_limit
-from app.engines.loader import Placement, how_to_provide, require_ctranslate2
-
-log = logging.getLogger(__name__)
-
-# The files whose change means the converted model is stale (when there is no hub revision).
-_SOURCE_PATTERNS = ("config.json", "generation_config.json", "*.safetensors", "*.bin")
-
-
-def model_revision(model_dir: Path) -> str:
-    """A short id of the model's version: the Hugging Face snapshot hash when ``model_dir``
-    is in the hub cache, else a hash of the config and weight files' names, sizes and mtimes."""
-    model_dir = Path(model_dir)
-    if model_dir.parent.name == "snapshots" and re.fullmatch(r"[0-9a-f]{40}", model_dir.name):
-        return model_dir.name[:12]
-    digest = hashlib.sha256()
-    files = sorted({p for pattern in _SOURCE_PATTERNS for p in model_dir.glob(pattern)})
-    for path in files:
-        stat = path.stat()
-        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:12]
-
-
-def converted_dir(cache_dir: Path, name: str, revision: str, quantization: str) -> Path:
-    """Where the converted copy of a model lives: one folder per model, revision and
-    quantisation, so changing any of them converts again instead of reusing a stale copy."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "--", name.strip("/~. ")).strip("-")[-80:] or "model"
-    return Path(cache_dir).expanduser() / "ct2" / f"{safe}--{revision}--{quantization}"
-
-
-def convert_model(model_dir: Path, *, name: str, quantization: str, cache_dir: Path) -> Path:
-    """Convert ``model_dir`` to CTranslate2 under ``cache_dir`` unless already done.
-
-    The conversion writes into a temporary folder that is renamed into place only when
-    complete, so an interrupted conversion never leaves a half model behind.
-    """
-    require_ctranslate2()
-    target = converted_dir(cache_dir, name, model_revision(model_dir), quantization)
-    if (target / "model.bin").is_file():
-        return target
-    from ctranslate2.converters import TransformersConverter
-
-    _register_bart_fix()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        log.info("converting %s to CTranslate2 (%s) in %s", name, quantization, target)
-        try:
-            TransformersConverter(str(model_dir)).convert(
-                str(staging / "model"), quantization=quantization
-            )
-        except Exception as exc:  # noqa: BLE001 - unsupported or broken model: say what to do
-            raise ModelNotFound(
-                f"The model '{name}' in {model_dir} could not be converted to CTranslate2 "
-                f"({_first_line(exc)}); run it with WARTA_ENGINE=transformers instead."
-            ) from None
-        try:
-            os.replace(staging / "model", target)
-        except OSError:
-            if not (target / "model.bin").is_file():  # not a concurrent conversion: real error
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
-
-
-def _register_bart_fix() -> None:
-    """transformers 5 dropped ``BartConfig.normalize_before``, which CTranslate2's BART
-    converter reads; BART is post-norm, so supply ``False`` when it is missing."""
-    from ctranslate2.converters import transformers as converters
-
-    registered = converters._MODEL_LOADERS.get("BartConfig")
-    if type(registered) is not converters.BartLoader:
-        return  # already fixed, or a CTranslate2 that no longer needs it
-
-    class BartLoader(converters.BartLoader):  # type: ignore[misc, name-defined]
-        def get_model_spec(self, model: Any) -> Any:
-            if not hasattr(model.config, "normalize_before"):
-                model.config.normalize_before = False
-            return super().get_model_spec(model)
-
-    converters.register_loader("BartConfig")(BartLoader)
+from app.engines.convert import convert_model
+from app.engines.placement import Placement, require_ctranslate2
+from app.engines.store import first_line, how_to_provide
 
 
 def _generation_setting(model_dir: Path, key: str) -> int | None:
@@ -114,11 +30,6 @@ def _generation_setting(model_dir: Path, key: str) -> int | None:
             if value is not None:
                 return int(value)
     return None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc)
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class CT2Engine:
@@ -156,12 +67,11 @@ class CT2Engine:
         placement: Placement,
         threads: int = 1,
         cache_dir: Path,
-        inter_threads: int = 1,
     ) -> CT2Engine:
         """Convert (once, cached) and load ``model_dir`` where ``placement`` says.
 
-        ``threads`` is the number of threads one batch uses; ``inter_threads`` how many
-        batches may run at once (each holds its own working memory).
+        ``threads`` is the number of threads one batch uses (one batch runs at a time:
+        the batcher owns the engine).
         """
         require_ctranslate2()
         import ctranslate2
@@ -173,7 +83,7 @@ class CT2Engine:
         except (OSError, ValueError) as exc:
             raise ModelNotFound(
                 f"The {role} model '{name}' could not be loaded from {model_dir} "
-                f"({_first_line(exc)}). {how_to_provide(name, role)}"
+                f"({first_line(exc)}). {how_to_provide(name, role)}"
             ) from None
         quantization = placement.ct2_compute_type
         path = convert_model(model_dir, name=name, quantization=quantization, cache_dir=cache_dir)
@@ -183,7 +93,7 @@ class CT2Engine:
             device_index=placement.ct2_device_index,
             compute_type=quantization,
             intra_threads=threads if placement.ct2_device == "cpu" else 0,
-            inter_threads=inter_threads,
+            inter_threads=1,
         )
         model_max = int(getattr(config, "max_position_embeddings", None) or 512)
         forced_bos = _generation_setting(Path(model_dir), "forced_bos_token_id")

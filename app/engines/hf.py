@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from app.core.errors import ModelNotFound
 from app.engines.base import EngineInfo, GenerationOptions, count_input_tokens, input_limit
-from app.engines.loader import how_to_provide
-
-log = logging.getLogger(__name__)
+from app.engines.store import first_line, how_to_provide
 
 
 class HFEngine:
@@ -42,10 +39,9 @@ class HFEngine:
         # Missing tokenizer files surface as TypeError, corrupt weights as SafetensorError:
         # whatever breaks, the user gets one message naming the part and what to do.
         except Exception as exc:  # noqa: BLE001
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ModelNotFound(
                 f"The {role} model '{name}' could not be loaded from {model_dir}: its {part} "
-                f"could not be read ({reason}). {how_to_provide(name, role)}"
+                f"could not be read ({first_line(exc)}). {how_to_provide(name, role)}"
             ) from None
         self.model = model.to(device).eval()
         self._torch = torch

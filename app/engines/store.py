@@ -1,5 +1,6 @@
-"""Models on disk: download into the Hugging Face cache, convert for CTranslate2, and
-list what is cached. ``warta models pull`` and ``warta models list`` are thin wrappers."""
+"""Models on disk: locate a model (a directory or a Hugging Face id, at a pinned
+revision), download it into the Hugging Face cache, and list what is cached.
+``warta models pull`` and ``warta models list`` are thin wrappers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import ModelNotFound
-from app.engines.loader import ENV_FOR_ROLE, locate_model
+
+ENV_FOR_ROLE = {
+    "translation": "WARTA_TRANSLATION_MODEL",
+    "summarization": "WARTA_SUMMARIZATION_MODEL",
+}
 
 # The files a model needs, as in ``locate_model``: repositories often also hold TensorFlow,
 # Flax or Rust weights that Warta never reads and that would double the download.
@@ -41,8 +46,82 @@ def is_local_path(model: str) -> bool:
     return model.startswith((".", "~", "/")) or Path(model).expanduser().exists()
 
 
-def pull_model(model: str, role: str) -> Path:
-    """Download ``model`` into the Hugging Face cache (progress bars on stderr).
+def how_to_provide(model: str, role: str) -> str:
+    """The sentence every 'model not found' message ends with."""
+    env = ENV_FOR_ROLE.get(role, "WARTA_TRANSLATION_MODEL")
+    flag = "--translation" if role == "translation" else "--summarization"
+    alternative = " (or to `none` for extractive summaries only)" if role == "summarization" else ""
+    if is_local_path(model):
+        return (
+            f"Check the path, or set {env} to a directory that holds the model files "
+            f"(config.json, weights, tokenizer){alternative}."
+        )
+    return (
+        f"Download it on a machine with internet access (`warta models pull {flag} {model}`), "
+        f"or set {env} to a local directory that holds the model files{alternative}."
+    )
+
+
+def _at(revision: str | None) -> str:
+    return f" at revision {revision}" if revision else ""
+
+
+def locate_model(
+    model: str, role: str, *, revision: str | None = None, allow_download: bool = True
+) -> Path:
+    """Return a local directory holding ``model`` (a directory or a Hugging Face id).
+
+    A Hugging Face id is looked up in the local cache first (at ``revision``: a branch,
+    tag or commit; the default branch when None), then downloaded when allowed; raises
+    ``ModelNotFound`` with one clear message otherwise.
+    """
+    path = Path(model).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ModelNotFound(
+                f"The {role} model directory {path} has no config.json, so it is not a "
+                f"Hugging Face model directory. {how_to_provide(model, role)}"
+            )
+        return path
+    if is_local_path(model):
+        raise ModelNotFound(
+            f"The {role} model directory {model} does not exist. {how_to_provide(model, role)}"
+        )
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(
+            snapshot_download(
+                model,
+                revision=revision,
+                allow_patterns=MODEL_FILE_PATTERNS,
+                local_files_only=True,
+            )
+        )
+    except Exception:  # noqa: BLE001 - any failure means "not cached"; we try the hub next
+        if not allow_download:
+            raise ModelNotFound(
+                f"The {role} model '{model}'{_at(revision)} is not in the local Hugging Face "
+                f"cache. {how_to_provide(model, role)}"
+            ) from None
+    try:
+        return Path(snapshot_download(model, revision=revision, allow_patterns=MODEL_FILE_PATTERNS))
+    except Exception as exc:  # noqa: BLE001 - offline, wrong id, auth: one clear message
+        raise ModelNotFound(
+            f"The {role} model '{model}'{_at(revision)} could not be loaded: it is not in the "
+            f"local Hugging Face cache and downloading it failed ({first_line(exc)}). "
+            f"{how_to_provide(model, role)}"
+        ) from None
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message, or its type's name."""
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def pull_model(model: str, role: str, revision: str | None = None) -> Path:
+    """Download ``model`` (at ``revision``) into the Hugging Face cache, progress on stderr.
 
     Files already cached are not downloaded again; an interrupted download resumes.
     A local directory is only checked. Raises ``ModelNotFound`` with what to do.
@@ -52,36 +131,25 @@ def pull_model(model: str, role: str) -> Path:
     from huggingface_hub import snapshot_download
 
     try:
-        return Path(snapshot_download(model, allow_patterns=MODEL_FILE_PATTERNS))
+        return Path(snapshot_download(model, revision=revision, allow_patterns=MODEL_FILE_PATTERNS))
     except Exception as exc:  # noqa: BLE001 - offline, wrong id, auth: one clear message
-        raise ModelNotFound(_pull_failure(model, role, exc)) from None
+        raise ModelNotFound(_pull_failure(model, role, exc, revision)) from None
 
 
-def _pull_failure(model: str, role: str, exc: Exception) -> str:
+def _pull_failure(model: str, role: str, exc: Exception, revision: str | None) -> str:
     env = ENV_FOR_ROLE.get(role, "WARTA_TRANSLATION_MODEL")
     instead = f"or copy the model directory to this machine and set {env} to it."
     if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}:
         return (
-            f"Could not pull the {role} model '{model}': it is not in the Hugging Face cache "
-            "and HF_HUB_OFFLINE is set, so nothing can be downloaded. Run the command without "
-            f"HF_HUB_OFFLINE on a machine with internet access, {instead}"
+            f"Could not pull the {role} model '{model}'{_at(revision)}: it is not in the Hugging "
+            "Face cache and HF_HUB_OFFLINE is set, so nothing can be downloaded. Run the "
+            f"command without HF_HUB_OFFLINE on a machine with internet access, {instead}"
         )
-    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return (
-        f"Could not download the {role} model '{model}' ({reason}). Check the model id and "
-        "that https://huggingface.co can be reached (HF_ENDPOINT for a mirror, HF_TOKEN for "
-        f"gated models), {instead}"
+        f"Could not download the {role} model '{model}'{_at(revision)} ({first_line(exc)}). "
+        "Check the model id and that https://huggingface.co can be reached (HF_ENDPOINT for "
+        f"a mirror, HF_TOKEN for gated models), {instead}"
     )
-
-
-def convert_for_ctranslate2(model_dir: Path, name: str, *, device: str, cache_dir: Path) -> Path:
-    """Convert a pulled model for CTranslate2 exactly as ``warta serve`` would on ``device``
-    (same folder, same quantisation), so the server starts without converting."""
-    from app.engines.ct2 import convert_model
-    from app.engines.loader import resolve_placement
-
-    quantization = resolve_placement(device).ct2_compute_type
-    return convert_model(model_dir, name=name, quantization=quantization, cache_dir=cache_dir)
 
 
 def list_cached(cache_dir: Path, hf_cache_dir: Path | None = None) -> list[CachedModel]:

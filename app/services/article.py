@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from app.core.errors import InvalidInput
+from app.services.detect import LanguageDetector
 from app.services.summarize import (
     Summarizer,
     SummaryResult,
-    Translate,
     abstractive_summary,
     extractive_summary,
     resolve_mode,
 )
-from app.services.translate import Segment
+from app.services.translate import Segment, Translate
 from app.text.clean import CleanedText, clean_html, clean_text
-
-Detect = Callable[[str], Awaitable[str | None]]
 
 
 @dataclass(frozen=True)
@@ -73,14 +70,14 @@ async def process_article(
     summarizer: Summarizer | None = None,
     mode: str = "auto",
     max_sentences: int = 3,
-    detect: Detect | None = None,
+    detector: LanguageDetector | None = None,
     detected_language: str | None = None,
     translation_model: str | None = None,
 ) -> ArticleResult:
     """Clean, translate and summarise one Indonesian article.
 
     ``title`` overrides the title found while cleaning. ``detected_language`` is used
-    as given; otherwise ``detect`` (if any) is run on the cleaned body.
+    as given; otherwise ``detector`` (if any) is run on the cleaned body.
     """
     started = time.perf_counter()
     chosen_mode = resolve_mode(mode, "en", summarizer)
@@ -91,8 +88,10 @@ async def process_article(
         )
     headline = (title or "").strip() or cleaned.title
     texts = [headline, cleaned.text] if headline else [cleaned.text]
-    if detected_language is None and detect is not None:
-        results, detected_language = await asyncio.gather(translate(texts), detect(cleaned.text))
+    if detected_language is None and detector is not None:
+        detection = asyncio.to_thread(detector.detect, cleaned.text)
+        results, detected = await asyncio.gather(translate(texts), detection)
+        detected_language = detected.language
     else:
         results = await translate(texts)
     body = results[-1]

@@ -1,11 +1,16 @@
-"""Cross-request micro-batching: one worker thread per engine.
+"""How units reach an engine: token-budget batches, run directly (CLI, jobs outside the
+server) or through the server's cross-request batcher.
 
-Requests submit their units (sentences, or whole texts for summaries) and await an
-asyncio future. The worker waits a few milliseconds for more work, takes the oldest
-pending unit plus others of similar length within a token budget, runs one
-``engine.generate`` call, and routes each output back to its request. The queue is
-bounded (``Overloaded`` -> 429); a request that went away or ran past its deadline has
-its pending units dropped, so nobody translates for a client that stopped listening.
+``direct(engine)`` is the synchronous driver: the caller's units in length-sorted batches
+within a token budget, each batch one engine call in a worker thread.
+
+``Batcher`` is the server's driver, one worker thread per engine. Requests submit their
+units (sentences, or whole texts for summaries) and await an asyncio future. The worker
+waits a few milliseconds for more work, takes the oldest pending unit plus others of
+similar length within a token budget, runs one ``engine.generate`` call, and routes each
+output back to its request. The queue is bounded (``Overloaded`` -> 429); a request that
+went away or ran past its deadline has its pending units dropped, so nobody translates
+for a client that stopped listening.
 """
 
 from __future__ import annotations
@@ -20,9 +25,54 @@ from dataclasses import dataclass, field
 
 from app.core.errors import DeadlineExceeded, ModelNotReady, Overloaded, TextTooLong, WartaError
 from app.engines.base import GenerationOptions, Seq2SeqEngine
-from app.services.translate import MAX_BATCH_SIZE, token_batches
+from app.services.translate import Runner
 
 log = logging.getLogger(__name__)
+
+MAX_BATCH_SIZE = 64
+
+
+def token_batches(
+    lengths: Sequence[int], max_batch_tokens: int, max_batch_size: int = MAX_BATCH_SIZE
+) -> list[list[int]]:
+    """Group indices into length-sorted batches whose padded size fits the budget."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        longest = max(lengths[i], max((lengths[j] for j in current), default=0))
+        if current and (
+            longest * (len(current) + 1) > max_batch_tokens or len(current) >= max_batch_size
+        ):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def direct(engine: Seq2SeqEngine, max_batch_tokens: int = 4096) -> Runner:
+    """The synchronous driver: this caller's units alone, in token-budget batches, each
+    batch one ``engine.generate`` call in a worker thread."""
+
+    def generate(
+        texts: Sequence[str], lengths: Sequence[int], options: GenerationOptions
+    ) -> list[str]:
+        outputs = [""] * len(texts)
+        for batch in token_batches(lengths, max_batch_tokens):
+            generated = engine.generate([texts[i] for i in batch], options)
+            for i, text in zip(batch, generated, strict=True):
+                outputs[i] = text
+        return outputs
+
+    async def run(
+        texts: Sequence[str], lengths: Sequence[int], options: GenerationOptions
+    ) -> list[str]:
+        return await asyncio.to_thread(generate, list(texts), list(lengths), options)
+
+    return run
+
 
 WINDOW = 4 * MAX_BATCH_SIZE  # oldest pending units considered when forming one batch
 POLL_S = 0.25  # how often a waiting request checks its client and deadline
@@ -139,6 +189,16 @@ class Batcher:
                 with self._cond:
                     self._discard(job)
                 job.future.cancel()
+
+    def runner(self, scope: RequestScope | None = None) -> Runner:
+        """This batcher as a pipeline driver, bound to one request's scope."""
+
+        async def run(
+            texts: Sequence[str], lengths: Sequence[int], options: GenerationOptions
+        ) -> list[str]:
+            return await self.submit(texts, lengths, options, scope)
+
+        return run
 
     def _enqueue(self, job: _Job) -> None:
         with self._cond:

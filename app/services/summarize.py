@@ -6,9 +6,8 @@
   longer than the model's input is first reduced to its most salient sentences, in
   document order, and the result says how many were used.
 
-Model calls go through injected async callables so the server can route them through
-its batcher; ``translator_from_service`` and ``summarizer_from_engine`` build them
-from a synchronous service or engine (worker threads) for the CLI and tests.
+Model calls go through the same drivers as translation (``app.services.batcher``): the
+server's batcher, or the direct driver for the CLI and jobs run outside the server.
 """
 
 from __future__ import annotations
@@ -19,14 +18,11 @@ from dataclasses import dataclass, field
 
 from app.core.errors import InvalidInput, ModelNotReady
 from app.engines.base import GenerationOptions, Seq2SeqEngine
-from app.services.translate import TranslationResult, TranslationService, document_sentences
+from app.services.translate import Runner, TokenCounter, Translate, document_sentences
 from app.text.clean import clean_text
 from app.text.extract import salience, select_sentences, select_within_budget
 
-Translate = Callable[[Sequence[str]], Awaitable[list[TranslationResult]]]
 Generate = Callable[[Sequence[str]], Awaitable[list[str]]]
-GenerateWith = Callable[[Sequence[str], GenerationOptions], Awaitable[list[str]]]
-TokenCounter = Callable[[Sequence[str]], list[int]]
 
 MODES = ("auto", "extractive", "abstractive")
 OUTPUT_LANGS = ("en", "id")
@@ -84,18 +80,21 @@ def summary_options(input_tokens: int) -> GenerationOptions:
     )
 
 
-def summarizer_with(engine: Seq2SeqEngine, generate_with: GenerateWith) -> Summarizer:
-    """A ``Summarizer`` for ``engine`` whose model calls go through ``generate_with``
-    (e.g. the server's batcher), each text with decoding settings for its length."""
+def summarizer_for(engine: Seq2SeqEngine, run: Runner) -> Summarizer:
+    """A ``Summarizer`` for ``engine`` whose model calls go through the driver ``run``,
+    each text with decoding settings for its length."""
 
     async def generate(texts: Sequence[str]) -> list[str]:
         texts = list(texts)
+        lengths = await asyncio.to_thread(engine.count_tokens, texts)
         groups: dict[GenerationOptions, list[int]] = {}
-        for i, tokens in enumerate(engine.count_tokens(texts)):
+        for i, tokens in enumerate(lengths):
             groups.setdefault(summary_options(tokens), []).append(i)
         outputs = [""] * len(texts)
         for options, indices in groups.items():
-            generated = await generate_with([texts[i] for i in indices], options)
+            generated = await run(
+                [texts[i] for i in indices], [lengths[i] for i in indices], options
+            )
             for i, text in zip(indices, generated, strict=True):
                 outputs[i] = text
         return outputs
@@ -103,40 +102,33 @@ def summarizer_with(engine: Seq2SeqEngine, generate_with: GenerateWith) -> Summa
     return Summarizer(engine.info.name, engine.max_input_tokens, engine.count_tokens, generate)
 
 
-def summarizer_from_engine(engine: Seq2SeqEngine) -> Summarizer:
-    """A ``Summarizer`` that runs ``engine`` itself in a worker thread (CLI, tests)."""
-
-    async def generate_with(texts: Sequence[str], options: GenerationOptions) -> list[str]:
-        return await asyncio.to_thread(engine.generate, list(texts), options)
-
-    return summarizer_with(engine, generate_with)
-
-
-def translator_from_service(service: TranslationService) -> Translate:
-    """A ``Translate`` callable that runs a synchronous translation service in a worker thread."""
-
-    async def translate(texts: Sequence[str]) -> list[TranslationResult]:
-        return await asyncio.to_thread(service.translate, list(texts))
-
-    return translate
-
-
 def resolve_mode(mode: str, output_lang: str, summarizer: Summarizer | None) -> str:
     """``extractive`` or ``abstractive`` for a request, or ``InvalidInput`` saying why not."""
     if mode not in MODES:
-        raise InvalidInput(f"mode must be one of {', '.join(MODES)}, not {mode!r}.")
+        raise InvalidInput(
+            f"mode must be one of {', '.join(MODES)}, not {mode!r}.",
+            cli_message=f"--mode must be one of {', '.join(MODES)}, not {mode!r}.",
+        )
     if output_lang not in OUTPUT_LANGS:
-        raise InvalidInput(f"output_lang must be 'en' or 'id', not {output_lang!r}.")
+        raise InvalidInput(
+            f"output_lang must be 'en' or 'id', not {output_lang!r}.",
+            cli_message=f"--lang must be en or id, not {output_lang!r}.",
+        )
     if mode == "abstractive":
         if output_lang == "id":
             raise InvalidInput(
-                "Abstractive summaries are English only: ask for English output, or for "
-                "an extractive summary to get the Indonesian sentences."
+                "Abstractive summaries are English only: ask for English output "
+                "(output_lang 'en'), or for an extractive summary (mode 'extractive') to "
+                "get the Indonesian sentences.",
+                cli_message="Abstractive summaries are English only: use --lang en, or "
+                "--mode extractive to get the Indonesian sentences.",
             )
         if summarizer is None:
             raise InvalidInput(
                 "No summarisation model is loaded (WARTA_SUMMARIZATION_MODEL=none): use "
-                "mode='extractive' or 'auto', or configure a summarisation model."
+                "mode 'extractive' or 'auto', or configure a summarisation model.",
+                cli_message="No summarisation model is configured: use --mode extractive, "
+                "or give one with --summarization-model.",
             )
         return "abstractive"
     if mode == "auto" and summarizer is not None and output_lang == "en":
@@ -202,7 +194,9 @@ async def extractive_summary(
     """Select sentences; translate only those, unless ``translations`` are given or the
     output is Indonesian."""
     if max_sentences < 1:
-        raise InvalidInput("max_sentences must be at least 1.")
+        raise InvalidInput(
+            "max_sentences must be at least 1.", cli_message="--max-sentences must be at least 1."
+        )
     sources = [s for _, s in sentences]
     paragraphs = [p for p, _ in sentences]
     chosen = await asyncio.to_thread(select_sentences, sources, paragraphs, title, max_sentences)
@@ -280,10 +274,9 @@ def fit_to_summarizer(
         if tokens <= limit:
             return used
         budget -= tokens - limit  # joining changed the count a little: tighten and retry
-    raise InvalidInput(
-        f"No sentence of this text fits the summarisation model's input limit ({limit} "
-        "tokens) on its own: split the text into sentences, or use mode='extractive'."
-    )
+    advice = f"No sentence of this text fits the summarisation model's input limit ({limit} "
+    advice += "tokens) on its own: split the text into sentences, or use "
+    raise InvalidInput(advice + "mode 'extractive'.", cli_message=advice + "--mode extractive.")
 
 
 def _require(translate: Translate | None) -> Translate:

@@ -1,18 +1,31 @@
-"""Translation pipeline: normalise -> paragraphs -> sentences -> unique, fitted units ->
-length-sorted token-budget batches -> engine -> reassembly in order."""
+"""The one translation pipeline, for every caller.
+
+normalise -> paragraphs -> sentences -> unique, fitted units -> a driver's engine calls ->
+degenerate-output retry -> reassembly in order with paragraph breaks.
+
+What differs between callers is only how units reach the engine: a ``Runner``. The CLI
+and jobs run outside the server use the direct driver (``app.services.batcher.direct``);
+the server uses its cross-request batcher. Everything else happens here, once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.engines.base import GenerationOptions, Seq2SeqEngine
+from app.services.detect import TRANSLATED_LANGUAGES, LanguageDetector
 from app.text.chunk import fit_to_limit
 from app.text.normalize import normalize, split_paragraphs
 from app.text.quality import assess, severity
 from app.text.segment import split_sentences
 
-MAX_BATCH_SIZE = 64
+# (model inputs, their token counts, decoding options) -> one output per input, same order.
+Runner = Callable[[Sequence[str], Sequence[int], GenerationOptions], Awaitable[list[str]]]
+TokenCounter = Callable[[Sequence[str]], list[int]]
+
+INLINE_PLAN_CHARS = 2_000  # smaller inputs are planned on the event loop (sub-millisecond)
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,7 @@ def document_sentences(text: str) -> list[tuple[int, str]]:
 
 def plan_translation(
     documents: Sequence[Sequence[tuple[int, str]]],
-    count_tokens: Callable[[Sequence[str]], list[int]],
+    count_tokens: TokenCounter,
     max_input_tokens: int,
 ) -> TranslationPlan:
     """Turn sentences into unique units that each fit the model input.
@@ -102,26 +115,6 @@ def plan_translation(
     return plan
 
 
-def token_batches(
-    lengths: Sequence[int], max_batch_tokens: int, max_batch_size: int = MAX_BATCH_SIZE
-) -> list[list[int]]:
-    """Group indices into length-sorted batches whose padded size fits the budget."""
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for i in order:
-        longest = max(lengths[i], max((lengths[j] for j in current), default=0))
-        if current and (
-            longest * (len(current) + 1) > max_batch_tokens or len(current) >= max_batch_size
-        ):
-            batches.append(current)
-            current = []
-        current.append(i)
-    if current:
-        batches.append(current)
-    return batches
-
-
 def assemble(plan: TranslationPlan, outputs: Sequence[str]) -> list[TranslationResult]:
     """Put unit translations back into sentences and paragraphs, in source order."""
     if len(outputs) != len(plan.units):
@@ -138,15 +131,20 @@ def assemble(plan: TranslationPlan, outputs: Sequence[str]) -> list[TranslationR
             )
             for s in doc
         ]
-        paragraphs: dict[int, list[str]] = {}
-        for seg in segments:
-            paragraphs.setdefault(seg.paragraph, []).append(seg.translation)
-        text = "\n\n".join(" ".join(p for p in parts if p) for parts in paragraphs.values())
-        results.append(TranslationResult(text, segments))
+        results.append(TranslationResult(join_paragraphs(segments), segments))
     return results
 
 
-RETRY_FLAGS = frozenset({"empty", "repetition", "echo", "length_ratio"})
+def join_paragraphs(segments: Sequence[Segment]) -> str:
+    """The translated text: a paragraph's sentences joined by spaces, paragraphs by a
+    blank line."""
+    paragraphs: dict[int, list[str]] = {}
+    for seg in segments:
+        paragraphs.setdefault(seg.paragraph, []).append(seg.translation)
+    return "\n\n".join(" ".join(p for p in parts if p) for parts in paragraphs.values())
+
+
+RETRY_FLAGS = frozenset({"empty", "repetition", "echo", "length_ratio", "control"})
 
 
 def retry_options(options: GenerationOptions) -> GenerationOptions:
@@ -179,53 +177,114 @@ def merge_retries(
     return merged
 
 
-class TranslationService:
-    """Translates texts with one engine, synchronously (the CLI's path; the server
-    sends the planned units through its cross-request batcher instead)."""
+class TranslationPipeline:
+    """Translates texts with one model; the engine is reached through a ``Runner``.
+
+    ``count_tokens`` and ``max_input_tokens`` come from the engine (they decide how text
+    is split); ``options`` are the decoding settings of a first attempt.
+    """
 
     def __init__(
         self,
-        engine: Seq2SeqEngine,
+        count_tokens: TokenCounter,
+        max_input_tokens: int,
         options: GenerationOptions | None = None,
-        max_batch_tokens: int = 4096,
+        *,
         retry_degenerate: bool = True,
+        on_sentences: Callable[[int], None] | None = None,
     ) -> None:
-        self.engine = engine
+        self.count_tokens = count_tokens
+        self.max_input_tokens = max_input_tokens
         self.options = options or GenerationOptions()
-        self.max_batch_tokens = max_batch_tokens
         self.retry_degenerate = retry_degenerate
+        self.on_sentences = on_sentences
 
     def plan(self, texts: Sequence[str]) -> TranslationPlan:
         """Split texts into the unique units the engine must translate."""
         documents = [document_sentences(text) for text in texts]
-        return plan_translation(documents, self.engine.count_tokens, self.engine.max_input_tokens)
+        return plan_translation(documents, self.count_tokens, self.max_input_tokens)
 
-    def run_units(self, units: Sequence[str], lengths: Sequence[int]) -> list[str]:
-        """Translate units in token-budget batches; outputs in the units' order.
+    async def translate(self, texts: Sequence[str], run: Runner) -> list[TranslationResult]:
+        """Translate each text; paragraph breaks kept, every sentence present once."""
+        if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
+            plan = self.plan(texts)
+        else:  # tokenising a long article takes milliseconds: keep the event loop free
+            plan = await asyncio.to_thread(self.plan, texts)
+        outputs = await self.run_units(plan.units, plan.unit_tokens, run)
+        if self.on_sentences is not None:
+            self.on_sentences(plan.sentence_count)
+        return assemble(plan, outputs)
 
-        Degenerate outputs are retried once with stricter decoding (unless disabled).
-        """
-        outputs = self._generate(units, lengths, self.options)
+    async def run_units(
+        self, units: Sequence[str], lengths: Sequence[int], run: Runner
+    ) -> list[str]:
+        """Translate units; degenerate outputs get one retry with stricter decoding."""
+        outputs = await run(units, lengths, self.options)
         retried = units_to_retry(units, outputs) if self.retry_degenerate else []
         if not retried:
             return outputs
-        second = self._generate(
+        second = await run(
             [units[i] for i in retried], [lengths[i] for i in retried], retry_options(self.options)
         )
         return merge_retries(units, outputs, retried, second)
 
-    def _generate(
-        self, units: Sequence[str], lengths: Sequence[int], options: GenerationOptions
-    ) -> list[str]:
-        outputs = [""] * len(units)
-        for batch in token_batches(lengths, self.max_batch_tokens):
-            for i, text in zip(
-                batch, self.engine.generate([units[i] for i in batch], options), strict=True
-            ):
-                outputs[i] = text
-        return outputs
+    def bind(self, run: Runner) -> Translate:
+        """``translate(texts)`` through one driver (e.g. bound to a request's scope)."""
 
-    def translate(self, texts: Sequence[str]) -> list[TranslationResult]:
-        """Translate each text; paragraph breaks kept, every sentence present once."""
-        plan = self.plan(texts)
-        return assemble(plan, self.run_units(plan.units, plan.unit_tokens))
+        async def translate(texts: Sequence[str]) -> list[TranslationResult]:
+            return await self.translate(texts, run)
+
+        return translate
+
+
+Translate = Callable[[Sequence[str]], Awaitable[list[TranslationResult]]]
+
+
+def pipeline_for(
+    engine: Seq2SeqEngine, beam_size: int = 4, on_sentences: Callable[[int], None] | None = None
+) -> TranslationPipeline:
+    """The pipeline for a loaded translation engine: it splits text by that engine's
+    tokenizer and input limit, and decodes with ``beam_size`` beams."""
+    return TranslationPipeline(
+        engine.count_tokens,
+        engine.max_input_tokens,
+        GenerationOptions(beam_size=beam_size),
+        on_sentences=on_sentences,
+    )
+
+
+def passthrough(text: str) -> TranslationResult:
+    """A text returned unchanged (already English), still listed sentence by sentence."""
+    segments = [Segment(p, s, s) for p, s in document_sentences(text)]
+    return TranslationResult(text, segments)
+
+
+async def detect_languages(
+    detector: LanguageDetector, texts: Sequence[str], source_lang: str
+) -> list[str]:
+    """Language of each text: detected for ``auto``, taken as given otherwise."""
+    if source_lang != "auto":
+        return [source_lang] * len(texts)
+    if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
+        detections = detector.detect_many(texts)
+    else:
+        detections = await asyncio.to_thread(detector.detect_many, texts)
+    return [d.language for d in detections]
+
+
+async def translate_detected(
+    translate: Translate,
+    detector: LanguageDetector,
+    texts: Sequence[str],
+    source_lang: str = "auto",
+) -> list[tuple[TranslationResult, str]]:
+    """(result, language) per text: Indonesian and Malay are translated; English and
+    text with no recognisable language come back unchanged."""
+    languages = await detect_languages(detector, texts, source_lang)
+    chosen = [i for i, lang in enumerate(languages) if lang in TRANSLATED_LANGUAGES]
+    translated = await translate([texts[i] for i in chosen]) if chosen else []
+    results = dict(zip(chosen, translated, strict=True))
+    return [
+        (results[i] if i in results else passthrough(text), languages[i])
+        for i, text in enumerate(texts)
+    ]

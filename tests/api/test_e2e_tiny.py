@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
+from app.engines.tiny import PAIRS, TRANSLATIONS
 from app.main import Engines, create_app
 from app.services.detect import default_detector
-from tests.tiny_models import PAIRS, TRANSLATIONS
 
 
 @pytest.fixture(scope="module")

@@ -153,7 +153,7 @@ def test_deadline_is_504_and_drops_the_queued_work(
         assert_error(
             client.post("/v1/translate", json={"texts": ["Dua."]}), 504, "deadline_exceeded"
         )
-        assert app.state.warta.translator.batcher.queue_depth == 0
+        assert app.state.warta.translation_batcher.queue_depth == 0
         gated.gate.set()
 
 
@@ -178,7 +178,7 @@ def test_unexpected_failures_are_a_generic_500(make_app: AppFactory) -> None:
 def test_retry_after_is_set_when_overloaded(make_app: AppFactory, gated: GatedEngine) -> None:
     app = make_app(engine=gated, warmup=False, max_queue_sentences=1)
     with TestClient(app) as client:
-        batcher = app.state.warta.translator.batcher
+        batcher = app.state.warta.translation_batcher
         first = threading.Thread(
             target=client.post, args=("/v1/translate",), kwargs={"json": {"texts": ["Satu."]}}
         )

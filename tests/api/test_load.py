@@ -35,7 +35,7 @@ def test_concurrent_requests_share_engine_batches(make_app: AppFactory, gated: G
         results[text] = response.json()["translations"][0]["text"]
 
     with TestClient(app) as client:
-        batcher = app.state.warta.translator.batcher
+        batcher = app.state.warta.translation_batcher
         first = threading.Thread(target=post, args=("Presiden meresmikan jembatan baru.",))
         first.start()
         assert gated.entered.wait(30)  # the worker is inside generate() with the first request
@@ -80,6 +80,6 @@ def test_burst_gets_only_200_or_429_and_the_server_stays_healthy(
         assert sum(statuses.values()) == 32
         assert all(value is not None and int(value) >= 1 for value in retry_after)
         assert client.get("/readyz").status_code == 200
-        assert app.state.warta.translator.batcher.queue_depth == 0
+        assert app.state.warta.translation_batcher.queue_depth == 0
         after = client.post("/v1/translate", json={"texts": [SENTENCES[0]]})
         assert after.status_code == 200

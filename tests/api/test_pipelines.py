@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from app.core.config import Settings
 from app.engines.base import GenerationOptions
 from app.engines.hf import HFEngine
+from app.engines.tiny import PAIRS
 from app.main import Engines, create_app
 from app.services.detect import default_detector
 from tests.api.conftest import AppFactory, fake_translation
 from tests.fakes import FakeEngine
-from tests.tiny_models import PAIRS
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SEED = (DATA / "clean" / "seed-article.txt").read_text(encoding="utf-8")

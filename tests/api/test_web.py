@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.tiny_models import PAIRS
+from app.engines.tiny import PAIRS
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"

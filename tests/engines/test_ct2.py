@@ -13,9 +13,11 @@ import pytest
 
 from app.core.errors import MissingDependency
 from app.engines.base import GenerationOptions
-from app.engines.ct2 import CT2Engine, convert_model, converted_dir, model_revision
-from app.engines.loader import Placement, load_engine
-from tests.tiny_models import PAIRS
+from app.engines.convert import convert_model, converted_dir, model_revision
+from app.engines.ct2 import CT2Engine
+from app.engines.loader import load_engine
+from app.engines.placement import Placement
+from app.engines.tiny import PAIRS
 
 pytest.importorskip("ctranslate2")
 

@@ -1,5 +1,5 @@
-"""The transformers engine and what the loader decides before it: device and precision,
-thread count, where the model is, and clear messages when it cannot be loaded."""
+"""The transformers engine and what the loader decides before it: where the model is,
+and clear messages when it cannot be loaded."""
 
 from __future__ import annotations
 
@@ -11,62 +11,12 @@ import pytest
 from app.core.errors import ModelNotFound
 from app.engines.base import GenerationOptions
 from app.engines.hf import HFEngine
-from app.engines.loader import (
-    Placement,
-    choose_backend,
-    load_engine,
-    locate_model,
-    resolve_placement,
-    resolve_threads,
-)
-from tests.tiny_models import PAIRS
+from app.engines.loader import load_engine
+from app.engines.placement import choose_backend
+from app.engines.store import locate_model
+from app.engines.tiny import PAIRS
 
 GREEDY = GenerationOptions(beam_size=1)
-
-
-def _fake_cuda(monkeypatch: pytest.MonkeyPatch, available: bool) -> None:
-    import torch
-
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: available)
-    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
-
-
-@pytest.mark.parametrize(
-    ("device", "cuda", "expected"),
-    [
-        ("cpu", True, Placement("cpu", "float32", "int8")),
-        ("auto", False, Placement("cpu", "float32", "int8")),
-        ("auto", True, Placement("cuda", "float16", "float16")),
-        ("cuda", True, Placement("cuda", "float16", "float16")),
-        ("cuda:1", True, Placement("cuda:1", "float16", "float16")),
-    ],
-)
-def test_device_and_precision(
-    monkeypatch: pytest.MonkeyPatch, device: str, cuda: bool, expected: Placement
-) -> None:
-    _fake_cuda(monkeypatch, cuda)
-    assert resolve_placement(device) == expected
-
-
-def test_ctranslate2_device_and_index_follow_the_torch_device() -> None:
-    second_gpu = Placement("cuda:1", "float16", "float16")
-    assert (second_gpu.ct2_device, second_gpu.ct2_device_index) == ("cuda", 1)
-    cpu = Placement("cpu", "float32", "int8")
-    assert (cpu.ct2_device, cpu.ct2_device_index) == ("cpu", 0)
-    assert Placement("mps", "float16", "int8").ct2_device == "cpu"  # no Metal in CTranslate2
-
-
-def test_asking_for_cuda_without_it_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_cuda(monkeypatch, False)
-    with pytest.raises(ModelNotFound, match="WARTA_DEVICE=cpu"):
-        resolve_placement("cuda")
-
-
-def test_threads_zero_means_every_usable_core() -> None:
-    import os
-
-    assert resolve_threads(3) == 3
-    assert resolve_threads(0) == len(os.sched_getaffinity(0))
 
 
 def test_auto_backend_is_ctranslate2_when_installed() -> None:

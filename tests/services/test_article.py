@@ -9,7 +9,9 @@ import pytest
 
 from app.core.errors import InvalidInput
 from app.services.article import process_article
-from app.services.summarize import summarizer_from_engine
+from app.services.batcher import direct
+from app.services.detect import Detection
+from app.services.summarize import summarizer_for
 from app.services.translate import document_sentences
 from tests.fakes import FakeEngine, run, translate_with
 
@@ -48,32 +50,32 @@ def test_article_is_cleaned_translated_once_and_summarised(translator: FakeEngin
 def test_given_title_wins_and_detected_language_is_passed_through(
     translator: FakeEngine,
 ) -> None:
-    async def detect(text: str) -> str:
-        raise AssertionError("detection must not run when the language is given")
-
+    detector = RecordingDetector()
     result = run(
         process_article(
             translate=translate_with(translator),
             text=BODY,
             title="Jakarta Timur Terendam",
-            detect=detect,
+            detector=detector,  # type: ignore[arg-type]
             detected_language="id",
         )
     )
+    assert detector.seen == []  # detection does not run when the language is given
     assert result.title is not None and result.title.source == "Jakarta Timur Terendam"
     assert result.detected_language == "id"
 
 
 def test_detector_runs_on_the_cleaned_body(translator: FakeEngine) -> None:
-    seen: list[str] = []
-
-    async def detect(text: str) -> str:
-        seen.append(text)
-        return "id"
-
-    result = run(process_article(translate=translate_with(translator), text=PASTED, detect=detect))
+    detector = RecordingDetector()
+    result = run(
+        process_article(
+            translate=translate_with(translator),
+            text=PASTED,
+            detector=detector,  # type: ignore[arg-type]
+        )
+    )
     assert result.detected_language == "id"
-    assert seen == [BODY.strip()]
+    assert detector.seen == [BODY.strip()]
 
 
 def test_abstractive_article_summarises_the_english_body(translator: FakeEngine) -> None:
@@ -82,7 +84,7 @@ def test_abstractive_article_summarises_the_english_body(translator: FakeEngine)
         process_article(
             translate=translate_with(translator),
             text=BODY,
-            summarizer=summarizer_from_engine(summariser),
+            summarizer=summarizer_for(summariser, direct(summariser)),
         )
     )
     assert result.summary_result.mode == "abstractive"
@@ -112,3 +114,14 @@ def test_html_article_is_extracted_from_the_page(translator: FakeEngine) -> None
 def test_bad_article_requests_raise_invalid_input(translator: FakeEngine, kwargs: dict) -> None:
     with pytest.raises(InvalidInput):
         run(process_article(translate=translate_with(translator), **kwargs))
+
+
+class RecordingDetector:
+    """Says every text is Indonesian and remembers what it was asked about."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def detect(self, text: str) -> Detection:
+        self.seen.append(text)
+        return Detection("id", 0.99)

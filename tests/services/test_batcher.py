@@ -155,17 +155,29 @@ def test_jobs_with_different_options_never_share_a_batch(engine: GatedEngine) ->
     assert ["dengan satu"] in engine.batches and ["dengan empat"] in engine.batches
 
 
-def test_async_generator_sends_texts_through_the_batcher_with_given_options() -> None:
-    from app.services.async_translate import AsyncGenerator
+def test_summaries_go_through_the_batcher_with_settings_for_their_length() -> None:
+    from app.services.summarize import summarizer_for, summary_options
 
-    engine = FakeEngine(role="summarization")
+    engine = RecordingOptionsEngine(role="summarization")
     batcher = make_batcher(engine)
-    generator = AsyncGenerator(engine, batcher, OPTIONS)
-    generate_with = generator.bind(RequestScope())
+    summarizer = summarizer_for(engine, batcher.runner(RequestScope()))
     try:
-        out = asyncio.run(generate_with(["ringkas ini"], GenerationOptions(max_new_tokens=5)))
-        default = asyncio.run(generate_with(["dan itu"]))
+        out = asyncio.run(summarizer.generate(["ringkas ini", "dan itu juga panjang sekali"]))
     finally:
         batcher.close()
-    assert out == [fake_translation("ringkas ini")]
-    assert default == [fake_translation("dan itu")]
+    assert out == [fake_translation("ringkas ini"), fake_translation("dan itu juga panjang sekali")]
+    assert sorted(engine.seen, key=str) == sorted(
+        [summary_options(3), summary_options(6)], key=str
+    )
+
+
+class RecordingOptionsEngine(FakeEngine):
+    """Records the decoding options of every engine call."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__(role=role)
+        self.seen: list[GenerationOptions] = []
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        self.seen.append(options)
+        return super().generate(texts, options)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.engines.base import GenerationOptions
-from app.services.translate import TranslationService
-from tests.fakes import FakeEngine
+from tests.fakes import FakeEngine, translate_now
 
 
 class StutteringEngine(FakeEngine):
@@ -32,9 +31,7 @@ class EchoingEngine(FakeEngine):
 
 def test_repetition_is_retried_and_fixed() -> None:
     engine = StutteringEngine()
-    result = TranslationService(engine).translate(["Kalimat biasa saja. Kalimat ini ulang terus."])[
-        0
-    ]
+    result = translate_now(engine, ["Kalimat biasa saja. Kalimat ini ulang terus."])[0]
     assert [s.translation for s in result.segments] == [
         "EN:KALIMAT BIASA SAJA.",
         "EN:KALIMAT INI ULANG TERUS.",
@@ -45,14 +42,12 @@ def test_repetition_is_retried_and_fixed() -> None:
 
 def test_echo_that_survives_the_retry_is_flagged_not_hidden() -> None:
     engine = EchoingEngine()
-    result = TranslationService(engine).translate(["Pemerintah akan membangun sekolah baru."])[0]
+    result = translate_now(engine, ["Pemerintah akan membangun sekolah baru."])[0]
     assert result.segments[0].flags == ("echo",)
     assert len(engine.batches) == 2
 
 
 def test_retry_can_be_disabled() -> None:
     engine = EchoingEngine()
-    TranslationService(engine, retry_degenerate=False).translate(
-        ["Pemerintah akan membangun sekolah baru."]
-    )
+    translate_now(engine, ["Pemerintah akan membangun sekolah baru."], retry_degenerate=False)
     assert len(engine.batches) == 1

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import InvalidInput
+from app.services.batcher import direct
 from app.services.summarize import (
     Summarizer,
     summarize_text,
-    summarizer_from_engine,
+    summarizer_for,
     summary_options,
 )
 from app.services.translate import document_sentences
@@ -22,7 +23,7 @@ ARTICLE = (DATA / "banjir-jakarta.txt").read_text(encoding="utf-8")
 
 def fake_summarizer(max_input_tokens: int) -> tuple[Summarizer, FakeEngine]:
     engine = FakeEngine(max_input_tokens=max_input_tokens, role="summarization")
-    return summarizer_from_engine(engine), engine
+    return summarizer_for(engine, direct(engine)), engine
 
 
 def test_indonesian_extractive_summary_translates_nothing(translator: FakeEngine) -> None:
@@ -142,7 +143,7 @@ def test_tiny_bart_summarises_an_article_longer_than_its_limit(
     from app.engines.hf import HFEngine
 
     engine = HFEngine(tiny_bart_dir, name="tiny-bart", role="summarization", threads=1)
-    summarizer = summarizer_from_engine(engine)
+    summarizer = summarizer_for(engine, direct(engine))
     translated = [f"EN:{s.upper()}" for _, s in document_sentences(ARTICLE)]
     assert engine.count_tokens([" ".join(translated)])[0] > engine.max_input_tokens == 128
     result = run(
@@ -175,18 +176,17 @@ def test_page_furniture_is_cleaned_away_before_summarising(translator: FakeEngin
     assert not any("Baca juga" in s.source or "Garuda" in s.source for s in result.sentences)
 
 
-def test_summarizer_with_routes_calls_with_options_for_each_length() -> None:
+def test_summarizer_routes_calls_with_options_for_each_length() -> None:
     from app.engines.base import GenerationOptions
-    from app.services.summarize import summarizer_with
 
     engine = FakeEngine(max_input_tokens=1000, role="summarization")
     calls: list[tuple[list[str], GenerationOptions]] = []
 
-    async def generate_with(texts, options):  # type: ignore[no-untyped-def]
+    async def run_units(texts, lengths, options):  # type: ignore[no-untyped-def]
         calls.append((list(texts), options))
         return [f"summary of {len(t.split())} words" for t in texts]
 
-    summarizer = summarizer_with(engine, generate_with)
+    summarizer = summarizer_for(engine, run_units)
     short, long = "Banjir di Jakarta.", " ".join(["kata"] * 300)
     assert run(summarizer.generate([short, long])) == [
         "summary of 3 words",

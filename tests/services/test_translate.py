@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from app.engines.base import GenerationOptions
-from app.services.translate import TranslationService, token_batches
-from tests.fakes import FakeEngine
-from tests.tiny_models import PAIRS, TRANSLATIONS
+from app.engines.tiny import PAIRS, TRANSLATIONS
+from app.services.batcher import token_batches
+from tests.fakes import FakeEngine, translate_now
 
 
 def test_tiny_model_translates_article_with_paragraphs(tiny_hf_engine) -> None:  # type: ignore[no-untyped-def]
-    service = TranslationService(tiny_hf_engine, GenerationOptions(beam_size=2))
     text = f"{PAIRS[0][0]} {PAIRS[1][0]}\n\n{PAIRS[2][0]}\n{PAIRS[4][0]}"
-    result = service.translate([text])[0]
+    result = translate_now(tiny_hf_engine, [text], options=GenerationOptions(beam_size=2))[0]
     expected = f"{PAIRS[0][1]} {PAIRS[1][1]}\n\n{PAIRS[2][1]}\n\n{PAIRS[4][1]}"
     assert result.text == expected
     assert [(s.paragraph, s.source) for s in result.segments] == [
@@ -25,9 +24,8 @@ def test_tiny_model_translates_article_with_paragraphs(tiny_hf_engine) -> None: 
 
 def test_identical_sentences_are_translated_once() -> None:
     engine = FakeEngine()
-    service = TranslationService(engine)
     text = "Satu dua tiga. Empat lima enam. Satu dua tiga."
-    results = service.translate([text, "Satu dua tiga."])
+    results = translate_now(engine, [text, "Satu dua tiga."])
     sent = [s for batch in engine.batches for s in batch]
     assert sorted(sent) == ["Empat lima enam.", "Satu dua tiga."]
     assert [s.translation for s in results[0].segments] == [
@@ -52,7 +50,7 @@ def test_long_sentence_without_punctuation_keeps_every_character() -> None:
     engine = FakeEngine(max_input_tokens=64)
     words = [f"kata{i}" for i in range(1500)]
     sentence = " ".join(words)
-    result = TranslationService(engine).translate([sentence])[0]
+    result = translate_now(engine, [sentence])[0]
     assert len(result.segments) == 1
     assert result.segments[0].source == sentence
     assert all(len(batch_text.split()) + 1 <= 64 for b in engine.batches for batch_text in b)
@@ -67,7 +65,7 @@ def test_long_article_every_sentence_present_in_order() -> None:
     ]
     text = "\n\n".join(paragraphs)
     assert len(text.split()) >= 4000 - 1500  # 50 paragraphs x 10 sentences x 6 words
-    result = TranslationService(engine).translate([text])[0]
+    result = translate_now(engine, [text])[0]
     assert len(result.segments) == 500
     joined = " ".join(s.source for s in result.segments)
     assert joined == text.replace("\n\n", " ")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli_common import JsonOpt, fail, quiet_libraries, settings_from
+from app.cli.common import JsonOpt, fail, quiet_libraries, settings_from
 from app.core.config import Settings
 from app.core.errors import WartaError
 
@@ -18,13 +18,26 @@ models_app = typer.Typer(help="Download, convert and list models.", no_args_is_h
 TranslationIdOpt = Annotated[
     str | None,
     typer.Option(
-        "--translation", help="Translation model id or directory [WARTA_TRANSLATION_MODEL]"
+        "--translation",
+        help="Translation model id or directory [WARTA_TRANSLATION_MODEL]",
+        metavar="ID|DIR",
     ),
 ]
 SummarizationIdOpt = Annotated[
     str | None,
     typer.Option(
-        "--summarization", help="Summarisation model id or directory [WARTA_SUMMARIZATION_MODEL]"
+        "--summarization",
+        help="Summarisation model id or directory [WARTA_SUMMARIZATION_MODEL]",
+        metavar="ID|DIR",
+    ),
+]
+RevisionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--revision",
+        help="Branch, tag or commit to pull, for the one model named with --translation or "
+        "--summarization [default: WARTA_TRANSLATION_REVISION / WARTA_SUMMARIZATION_REVISION]",
+        metavar="REV",
     ),
 ]
 ConvertOpt = Annotated[
@@ -37,47 +50,65 @@ ConvertOpt = Annotated[
 
 
 def _models_to_pull(
-    settings: Settings, translation: str | None, summarization: str | None
-) -> list[tuple[str, str]]:
-    """Both configured models when no id is given, else only the ones given."""
+    settings: Settings,
+    translation: str | None,
+    summarization: str | None,
+    revision: str | None = None,
+) -> list[tuple[str, str, str | None]]:
+    """(role, model, revision): both configured models (at their configured revisions)
+    when no id is given, else only the ones given (at ``revision`` when given)."""
     if translation is None and summarization is None:
-        translation, summarization = settings.translation_model, settings.summarization_model
-    wanted = [("translation", translation), ("summarization", summarization)]
+        if revision is not None:
+            raise fail("--revision needs the model it pins: add --translation or --summarization")
+        configured = [settings.model_for(role) for role in ("translation", "summarization")]
+        wanted = [(role, *pair) for role, pair in zip(ROLES, configured, strict=True)]
+    else:
+        if revision is not None and translation is not None and summarization is not None:
+            raise fail("--revision pins one model: give --translation or --summarization alone")
+        given = (translation, summarization)
+        wanted = [(role, model, revision) for role, model in zip(ROLES, given, strict=True)]
     return [
-        (role, model)
-        for role, model in wanted
+        (role, model, rev)
+        for role, model, rev in wanted
         if model is not None and model.strip().lower() not in {"", "none"}
     ]
+
+
+ROLES = ("translation", "summarization")
 
 
 @models_app.command("pull")
 def models_pull(
     translation: TranslationIdOpt = None,
     summarization: SummarizationIdOpt = None,
+    revision: RevisionOpt = None,
     convert: ConvertOpt = None,
 ) -> None:
     """Download models into the Hugging Face cache, so `warta serve` can start offline.
 
     Without --translation/--summarization, pulls the configured models.
     """
-    from app.engines.loader import choose_backend
-    from app.engines.store import convert_for_ctranslate2, pull_model
+    from app.engines.placement import choose_backend
+    from app.engines.store import pull_model
 
     settings = settings_from()
     try:
         if convert is None:
             convert = choose_backend(settings.engine) == "ctranslate2"
-        for role, model in _models_to_pull(settings, translation, summarization):
-            typer.echo(f"Pulling the {role} model {model} ...", err=True)
-            path = pull_model(model, role)
-            typer.echo(f"{role}: {model} -> {path}")
+        for role, model, rev in _models_to_pull(settings, translation, summarization, revision):
+            at = f" at {rev}" if rev else ""
+            typer.echo(f"Pulling the {role} model {model}{at} ...", err=True)
+            path = pull_model(model, role, rev)
+            typer.echo(f"{role}: {model}{at} -> {path}")
             if convert:
-                converted = convert_for_ctranslate2(
+                from app.engines.convert import convert_for_device
+
+                converted = convert_for_device(
                     path, model, device=settings.device, cache_dir=settings.cache_path
                 )
                 typer.echo(f"{role}: {model} (ctranslate2) -> {converted}")
     except WartaError as exc:
-        raise fail(exc.message) from None
+        raise fail(exc) from None
 
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
@@ -88,6 +119,7 @@ QuantizationOpt = Annotated[
         "--quantization",
         help="int8, int8_float16, float16, ... [default: what the server uses on WARTA_DEVICE: "
         "int8 on CPU, float16 on CUDA]",
+        metavar="TYPE",
     ),
 ]
 
@@ -103,8 +135,9 @@ def models_convert(
     Without --translation/--summarization, converts the configured models. A model already
     converted (same revision and quantisation) is not converted again.
     """
-    from app.engines.ct2 import convert_model
-    from app.engines.loader import locate_model, require_ctranslate2, resolve_placement
+    from app.engines.convert import convert_model
+    from app.engines.placement import require_ctranslate2, resolve_placement
+    from app.engines.store import locate_model
 
     quiet_libraries()
     settings = settings_from()
@@ -112,16 +145,16 @@ def models_convert(
         raise fail(f"--quantization must be one of {', '.join(QUANTIZATIONS)}")
     try:
         require_ctranslate2()
-        quant = quantization or resolve_placement(settings.device).ct2_compute_type
-        for role, model in _models_to_pull(settings, translation, summarization):
+        quant = quantization or resolve_placement(settings.device, "ctranslate2").ct2_compute_type
+        for role, model, rev in _models_to_pull(settings, translation, summarization):
             typer.echo(f"Converting the {role} model {model} ({quant}) ...", err=True)
-            path = locate_model(model, role)
+            path = locate_model(model, role, revision=rev)
             converted = convert_model(
                 path, name=model, quantization=quant, cache_dir=settings.cache_path
             )
             typer.echo(f"{role}: {model} ({quant}) -> {converted}")
     except WartaError as exc:
-        raise fail(exc.message) from None
+        raise fail(exc) from None
 
 
 @models_app.command("list")

@@ -1,0 +1,74 @@
+"""``warta serve``: the HTTP API in one process, each model loaded once."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+
+from app.cli.common import DeviceOpt, EngineOpt, fail, quiet_libraries, settings_from
+from app.core.errors import WartaError
+
+HostOpt = Annotated[
+    str | None, typer.Option("--host", help="Address to listen on [WARTA_HOST]", metavar="HOST")
+]
+PortOpt = Annotated[
+    int | None, typer.Option("--port", help="Port to listen on [WARTA_PORT]", metavar="PORT")
+]
+TranslationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--translation-model",
+        help="Model id or directory [WARTA_TRANSLATION_MODEL]",
+        metavar="ID|DIR",
+    ),
+]
+SummarizationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--summarization-model",
+        help="Model id or directory, or none [WARTA_SUMMARIZATION_MODEL]",
+        metavar="ID|DIR|none",
+    ),
+]
+
+
+def serve(
+    host: HostOpt = None,
+    port: PortOpt = None,
+    translation_model: TranslationOpt = None,
+    summarization_model: SummarizationOpt = None,
+    engine: EngineOpt = None,
+    device: DeviceOpt = None,
+) -> None:
+    """Start the HTTP API: one process, each model loaded once (flags override WARTA_*)."""
+    import uvicorn
+
+    from app.engines.loader import load_engines
+    from app.main import create_app
+
+    settings = settings_from(
+        host=host,
+        port=port,
+        translation_model=translation_model,
+        summarization_model=summarization_model,
+        engine=engine,
+        device=device,
+    )
+    quiet_libraries(logging.INFO)
+    try:
+        # Loaded before the server starts, so a missing model stops it with one clear line.
+        engines = load_engines(settings)
+    except WartaError as exc:
+        raise fail(exc) from None
+    uvicorn.run(
+        create_app(settings, engines=engines),
+        host=settings.host,
+        port=settings.port,
+        workers=1,
+        log_level="info",
+        # Longer than the idle timeout of common clients and proxies (60 s), so the server
+        # never closes a kept-alive connection just as a client reuses it.
+        timeout_keep_alive=75,
+    )

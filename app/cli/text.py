@@ -1,0 +1,231 @@
+"""``warta translate``, ``warta article``, ``warta summarize`` and ``warta clean``: the API's
+text services on files, through the same pipeline as the server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable
+from dataclasses import asdict
+from typing import Annotated, Any, Literal, TypeVar
+
+import typer
+
+from app.cli.common import (
+    DeviceOpt,
+    EngineOpt,
+    FileArg,
+    JsonOpt,
+    ModelOpt,
+    SummarizerOpt,
+    fail,
+    load_work,
+    quiet_libraries,
+    read_input,
+    settings_from,
+)
+from app.core.errors import WartaError
+
+T = TypeVar("T")
+
+SourceOpt = Annotated[
+    Literal["auto", "id"],
+    typer.Option(
+        "--source",
+        help="auto: detect the language (English comes back unchanged); id: translate as "
+        "Indonesian",
+        metavar="auto|id",
+    ),
+]
+HtmlOpt = Annotated[bool, typer.Option("--html", help="The file is an HTML page")]
+TitleOpt = Annotated[
+    str | None, typer.Option("--title", help="The article's title", metavar="TITLE")
+]
+ModeOpt = Annotated[
+    Literal["auto", "extractive", "abstractive"],
+    typer.Option("--mode", help="Summary: auto, extractive or abstractive", metavar="MODE"),
+]
+LangOpt = Annotated[
+    Literal["en", "id"],
+    typer.Option(
+        "--lang", help="en, or id for the Indonesian sentences (extractive)", metavar="en|id"
+    ),
+]
+MaxSentencesOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-sentences", min=1, max=20, help="Sentences in an extractive summary", metavar="N"
+    ),
+]
+
+
+def _run(work: Awaitable[T]) -> T:
+    """Run one service call; a domain error ends the command with its message."""
+    try:
+        return asyncio.run(work)  # type: ignore[arg-type]
+    except WartaError as exc:
+        raise fail(exc) from None
+
+
+def _echo_json(payload: Any) -> None:
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _text_of(file: str) -> str:
+    text = read_input(file)
+    if not text.strip():
+        raise fail("the input is empty")
+    return text
+
+
+def translate(
+    file: FileArg,
+    source: SourceOpt = "auto",
+    as_json: JsonOpt = False,
+    model: ModelOpt = None,
+    device: DeviceOpt = None,
+    engine: EngineOpt = None,
+) -> None:
+    """Translate an Indonesian text file to English, keeping its paragraphs."""
+    from app.services.translate import translate_detected
+
+    quiet_libraries()
+    text = _text_of(file)
+    settings = settings_from(translation_model=model, device=device, engine=engine)
+
+    async def go() -> Any:
+        work = load_work(settings, summarization=False)
+        return (await translate_detected(work.translate, work.detector, [text], source))[0]
+
+    result, language = _run(go())
+    if as_json:
+        segments = [asdict(s) for s in result.segments]
+        _echo_json({"text": result.text, "detected_language": language, "segments": segments})
+    else:
+        typer.echo(result.text)
+
+
+def article(
+    file: FileArg,
+    html: HtmlOpt = False,
+    title: TitleOpt = None,
+    mode: ModeOpt = "auto",
+    max_sentences: MaxSentencesOpt = 3,
+    as_json: JsonOpt = False,
+    model: ModelOpt = None,
+    summarization_model: SummarizerOpt = None,
+    device: DeviceOpt = None,
+    engine: EngineOpt = None,
+) -> None:
+    """Clean, translate and summarise one article, as POST /v1/articles does.
+
+    Prints the English title, translation and summary (--json: the API's response).
+    """
+    from app.api.schemas import ArticleResponse
+    from app.services.article import process_article
+
+    quiet_libraries()
+    source = _text_of(file)
+    settings = settings_from(
+        translation_model=model,
+        summarization_model=summarization_model,
+        device=device,
+        engine=engine,
+    )
+
+    async def go() -> Any:
+        work = load_work(settings, summarization=mode != "extractive")
+        return await process_article(
+            translate=work.translate,
+            text=None if html else source,
+            html=source if html else None,
+            title=title,
+            summarizer=work.summarizer,
+            mode=mode,
+            max_sentences=max_sentences,
+            detector=work.detector,
+            translation_model=work.translation_model,
+        )
+
+    result = _run(go())
+    response = ArticleResponse.of(result)
+    if as_json:
+        _echo_json(response.model_dump(mode="json"))
+        return
+    if response.title is not None:
+        typer.echo(response.title.translation + "\n")
+    typer.echo(response.translation)
+    typer.echo(f"\nSummary ({response.summary_mode}): {response.summary}")
+    for flag in response.summary_flags:
+        typer.echo(f"note: the summary looks degenerate ({flag})", err=True)
+
+
+def summarize(
+    file: FileArg,
+    mode: ModeOpt = "auto",
+    lang: LangOpt = "en",
+    max_sentences: MaxSentencesOpt = 3,
+    as_json: JsonOpt = False,
+    model: ModelOpt = None,
+    summarization_model: SummarizerOpt = None,
+    device: DeviceOpt = None,
+    engine: EngineOpt = None,
+) -> None:
+    """Summarise an Indonesian text file in English (abstractive when a model is set)."""
+    from app.api.schemas import SummarizeResponse
+    from app.services.summarize import summarize_text
+
+    quiet_libraries()
+    text = _text_of(file)
+    settings = settings_from(
+        translation_model=model,
+        summarization_model=summarization_model,
+        device=device,
+        engine=engine,
+    )
+
+    async def go() -> Any:
+        if lang == "id":  # Indonesian sentences, selected without any model
+            return await summarize_text(
+                text, translate=None, mode=mode, output_lang=lang, max_sentences=max_sentences
+            )
+        work = load_work(settings, summarization=mode != "extractive")
+        return await summarize_text(
+            text,
+            translate=work.translate,
+            summarizer=work.summarizer,
+            mode=mode,
+            output_lang=lang,
+            max_sentences=max_sentences,
+            translation_model=work.translation_model,
+        )
+
+    result = _run(go())
+    response = SummarizeResponse.of(result)
+    if as_json:
+        _echo_json(response.model_dump(mode="json"))
+        return
+    typer.echo(response.summary)
+    if result.mode == "abstractive" and result.sentences_used < result.sentences_total:
+        typer.echo(
+            f"note: the text is longer than the summarisation model's input; the summary is "
+            f"made from the {result.sentences_used} most salient of its "
+            f"{result.sentences_total} sentences",
+            err=True,
+        )
+    for flag in response.flags:
+        typer.echo(f"note: the summary looks degenerate ({flag})", err=True)
+
+
+def clean(file: FileArg, html: HtmlOpt = False, as_json: JsonOpt = False) -> None:
+    """Remove news-site furniture; print the article body (removed lines go to stderr)."""
+    from app.text.clean import clean_html, clean_text
+
+    text = _text_of(file)
+    cleaned = clean_html(text) if html else clean_text(text)
+    if as_json:
+        _echo_json(asdict(cleaned))
+        return
+    typer.echo(cleaned.text)
+    for line, reason in zip(cleaned.removed, cleaned.reasons, strict=True):
+        typer.echo(f"removed ({reason}): {line}", err=True)
