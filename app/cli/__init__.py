@@ -24,7 +24,8 @@ def _names_not_types() -> None:
         def display(self: Any, ctx: Any) -> str | None:
             if self.is_flag or self.count:
                 return None
-            return self.metavar if self.metavar is not None else shown(self, ctx)
+            metavar: str | None = self.metavar
+            return metavar if metavar is not None else shown(self, ctx)
 
         option.display_type_rich = display
 

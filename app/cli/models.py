@@ -60,8 +60,9 @@ def _models_to_pull(
     if translation is None and summarization is None:
         if revision is not None:
             raise fail("--revision needs the model it pins: add --translation or --summarization")
-        configured = [settings.model_for(role) for role in ("translation", "summarization")]
-        wanted = [(role, *pair) for role, pair in zip(ROLES, configured, strict=True)]
+        wanted: list[tuple[str, str | None, str | None]] = [
+            (role, *settings.model_for(role)) for role in ROLES
+        ]
     else:
         if revision is not None and translation is not None and summarization is not None:
             raise fail("--revision pins one model: give --translation or --summarization alone")

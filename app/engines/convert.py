@@ -88,7 +88,7 @@ def _register_bart_fix() -> None:
     if type(registered) is not converters.BartLoader:
         return  # already fixed, or a CTranslate2 that no longer needs it
 
-    class BartLoader(converters.BartLoader):  # type: ignore[misc, name-defined]
+    class BartLoader(converters.BartLoader):  # type: ignore[misc]
         def get_model_spec(self, model: Any) -> Any:
             if not hasattr(model.config, "normalize_before"):
                 model.config.normalize_before = False
