@@ -113,3 +113,46 @@ def build_random_marian(directory: Path, sentences: Sequence[str], *, seed: int 
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
+
+
+def build_full_vocab_bart_tokenizer(
+    directory: Path, sentences: Sequence[str], vocab_size: int = BART_LARGE_CNN["vocab_size"]
+) -> Any:
+    """A BartTokenizer (byte-level BPE) with exactly ``vocab_size`` entries, ``<mask>`` last:
+    trained on ``sentences``, padded with unused entries like the Marian one."""
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import BartTokenizer
+
+    directory.mkdir(parents=True, exist_ok=True)
+    bpe = ByteLevelBPETokenizer()
+    specials = ["<s>", "<pad>", "</s>", "<unk>"]
+    bpe.train_from_iterator(list(sentences), vocab_size=2000, special_tokens=specials)
+    bpe.save_model(str(directory))
+    path = directory / "vocab.json"
+    vocab = json.loads(path.read_text(encoding="utf-8"))
+    while len(vocab) < vocab_size - 1:
+        vocab[f"<unused{len(vocab)}>"] = len(vocab)
+    vocab["<mask>"] = vocab_size - 1
+    path.write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    return BartTokenizer(str(path), str(directory / "merges.txt"), model_max_length=1024)
+
+
+def build_random_bart(
+    directory: Path,
+    sentences: Sequence[str],
+    *,
+    shape: dict[str, Any] = DISTILBART_CNN_12_6,
+    seed: int = 0,
+) -> Path:
+    """Save a random-weight summariser of ``shape`` (distilbart-cnn-12-6 by default) and a
+    full-vocabulary tokenizer in ``directory``."""
+    import torch
+    from transformers import BartConfig, BartForConditionalGeneration
+
+    tokenizer = build_full_vocab_bart_tokenizer(directory, sentences, shape["vocab_size"])
+    torch.manual_seed(seed)
+    model = BartForConditionalGeneration(BartConfig(**shape)).eval()
+    model.generation_config.num_beams = 4
+    model.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory

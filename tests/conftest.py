@@ -1,8 +1,10 @@
-"""Shared fixtures: tiny real models, built once per test session."""
+"""Shared fixtures: tiny real models, built once per machine (``cached_model``) and copied
+into each test session, so no test can change the shared copy."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,12 +13,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
+def _session_copy(builder_name: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from app.engines import tiny
+
+    built = tiny.cached_model(getattr(tiny, builder_name))
+    target = tmp_path_factory.mktemp(builder_name.removeprefix("build_")) / "model"
+    shutil.copytree(built, target)
+    return target
+
+
 @pytest.fixture(scope="session")
 def tiny_marian_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A ~2 MB Marian model trained to translate ``tiny_models.PAIRS`` exactly."""
-    from app.engines.tiny import build_tiny_marian
-
-    return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
+    """A ~2 MB Marian model trained to translate ``tiny.PAIRS`` exactly."""
+    return _session_copy("build_tiny_marian", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +39,4 @@ def tiny_hf_engine(tiny_marian_dir: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def tiny_bart_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight BART summariser (input limit 128 tokens) built locally."""
-    from app.engines.tiny import build_tiny_bart
-
-    return build_tiny_bart(tmp_path_factory.mktemp("tiny-bart"))
+    return _session_copy("build_tiny_bart", tmp_path_factory)

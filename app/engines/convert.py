@@ -4,6 +4,7 @@ quantisation, cached under the cache directory and written atomically."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 import re
@@ -12,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from app.core.errors import ModelNotFound
+from app.core.errors import MissingDependency, ModelNotFound
 from app.engines.placement import require_ctranslate2, resolve_placement
 from app.engines.store import first_line
 
@@ -53,6 +54,7 @@ def convert_model(model_dir: Path, *, name: str, quantization: str, cache_dir: P
     target = converted_dir(cache_dir, name, model_revision(model_dir), quantization)
     if (target / "model.bin").is_file():
         return target
+    require_conversion_libraries(name)
     from ctranslate2.converters import TransformersConverter
 
     _register_bart_fix()
@@ -77,6 +79,18 @@ def convert_model(model_dir: Path, *, name: str, quantization: str, cache_dir: P
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def require_conversion_libraries(name: str) -> None:
+    """Raise ``MissingDependency`` naming the extra when torch or transformers, which only
+    converting needs (serving a converted model does not), is missing."""
+    missing = [lib for lib in ("torch", "transformers") if importlib.util.find_spec(lib) is None]
+    if missing:
+        raise MissingDependency(
+            f"Converting the model '{name}' for CTranslate2 needs {' and '.join(missing)}: "
+            "pip install 'warta[convert]' (CPU build of torch: see the README), or convert it "
+            "on a machine that has them (`warta models convert`) and copy WARTA_CACHE_DIR here."
+        )
 
 
 def _register_bart_fix() -> None:

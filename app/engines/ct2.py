@@ -2,43 +2,42 @@
 (float16 on CUDA) with ``ctranslate2.Translator``.
 
 Encoder-decoder models (Marian, BART, T5, M2M100) all run through ``Translator``; the
-Hugging Face tokenizer turns text into the token strings CTranslate2 expects and back.
+model's tokenizer (``app.engines.tokenizer``: sentencepiece or ``tokenizers``, no torch or
+transformers for Marian and BART) turns text into the token strings CTranslate2 expects
+and back. Once a model is converted, serving it imports neither torch nor transformers.
 """
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from app.core.errors import ModelNotFound
-from app.engines.base import EngineInfo, GenerationOptions, count_input_tokens, input_limit
+from app.core.errors import ModelNotFound, WartaError
+from app.engines.base import EngineInfo, GenerationOptions, input_limit
 from app.engines.convert import convert_model
 from app.engines.placement import Placement, require_ctranslate2
 from app.engines.store import first_line, how_to_provide
+from app.engines.tokenizer import Tokenizer, load_tokenizer, read_json
 
 
 def _generation_setting(model_dir: Path, key: str) -> int | None:
     """A token id such as ``forced_bos_token_id``, read from the raw files because
     transformers 5 no longer keeps generation keys on the model config."""
     for filename in ("generation_config.json", "config.json"):
-        path = model_dir / filename
-        if path.is_file():
-            value = json.loads(path.read_text(encoding="utf-8")).get(key)
-            if value is not None:
-                return int(value)
+        value = read_json(model_dir / filename).get(key)
+        if value is not None:
+            return int(value)
     return None
 
 
 class CT2Engine:
-    """A converted model run by ``ctranslate2.Translator``, tokenised by the HF tokenizer."""
+    """A converted model run by ``ctranslate2.Translator``, tokenised by the model's tokenizer."""
 
     def __init__(
         self,
         translator: Any,
-        tokenizer: Any,
+        tokenizer: Tokenizer,
         *,
         info: EngineInfo,
         model_max_tokens: int,
@@ -53,9 +52,6 @@ class CT2Engine:
         self.max_input_tokens = max_input_tokens
         self._target_prefix = target_prefix
         self._forced_eos = forced_eos
-        # A fast tokenizer must not be used from two threads at once ("Already borrowed"):
-        # request handlers count tokens while the batcher thread encodes a batch.
-        self._tokenizer_lock = threading.Lock()
 
     @classmethod
     def from_pretrained(
@@ -75,12 +71,15 @@ class CT2Engine:
         """
         require_ctranslate2()
         import ctranslate2
-        from transformers import AutoConfig, AutoTokenizer
 
+        model_dir = Path(model_dir)
         try:
-            config = AutoConfig.from_pretrained(str(model_dir))
-            tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-        except (OSError, ValueError) as exc:
+            config = read_json(model_dir / "config.json")
+            tokenizer = load_tokenizer(model_dir)
+        except WartaError:
+            raise
+        # A missing or corrupt config or tokenizer file, whichever library reports it.
+        except Exception as exc:  # noqa: BLE001
             raise ModelNotFound(
                 f"The {role} model '{name}' could not be loaded from {model_dir} "
                 f"({first_line(exc)}). {how_to_provide(name, role)}"
@@ -95,8 +94,8 @@ class CT2Engine:
             intra_threads=threads if placement.ct2_device == "cpu" else 0,
             inter_threads=1,
         )
-        model_max = int(getattr(config, "max_position_embeddings", None) or 512)
-        forced_bos = _generation_setting(Path(model_dir), "forced_bos_token_id")
+        model_max = int(config.get("max_position_embeddings") or 512)
+        forced_bos = _generation_setting(model_dir, "forced_bos_token_id")
         # The translator reports what it really runs (int8 on CPU is "int8_float32").
         info = EngineInfo(role, name, "ctranslate2", placement.device, translator.compute_type)
         return cls(
@@ -105,30 +104,21 @@ class CT2Engine:
             info=info,
             model_max_tokens=model_max,
             max_input_tokens=input_limit(role, model_max),
-            target_prefix=(
-                str(tokenizer.convert_ids_to_tokens(forced_bos)) if forced_bos is not None else None
-            ),
-            forced_eos=_generation_setting(Path(model_dir), "forced_eos_token_id") is not None,
+            target_prefix=tokenizer.token(forced_bos) if forced_bos is not None else None,
+            forced_eos=_generation_setting(model_dir, "forced_eos_token_id") is not None,
         )
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Input tokens per text, special tokens included."""
-        return count_input_tokens(self.tokenizer, self._tokenizer_lock, texts)
+        return [len(tokens) for tokens in self.tokenizer.encode(texts)]
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
         """Generate one output per text with the given decoding options."""
         if not texts:
             return []
-        with self._tokenizer_lock:
-            encoded = self.tokenizer(
-                list(texts),
-                add_special_tokens=True,
-                truncation=True,
-                max_length=self.model_max_tokens,
-            )["input_ids"]
-            source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+        source = self.tokenizer.encode(texts, self.model_max_tokens)
         # Same rule as the transformers engine: the limit follows the longest input.
-        max_length = options.output_limit(max(len(ids) for ids in encoded), self.model_max_tokens)
+        max_length = options.output_limit(max(map(len, source)), self.model_max_tokens)
         if self._forced_eos:  # transformers spends the last allowed token on EOS; match it
             max_length = max(1, max_length - 1)
         results = self.translator.translate_batch(
@@ -142,7 +132,5 @@ class CT2Engine:
             length_penalty=options.length_penalty,
             max_input_length=self.model_max_tokens,
         )
-        with self._tokenizer_lock:
-            ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
-            decoded = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
+        decoded = self.tokenizer.decode([result.hypotheses[0] for result in results])
         return [text.strip() for text in decoded]

@@ -1,15 +1,24 @@
 """Tiny real models for tests, built locally in seconds (no network).
 
 The Marian model is trained until it translates ``PAIRS`` exactly and deterministically,
-so end-to-end tests can assert real translations.
+so end-to-end tests can assert real translations. ``cached_model`` builds each recipe once
+per machine and reuses it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import io
 import json
-from collections.abc import Sequence
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 PAIRS = [
     (
@@ -186,3 +195,61 @@ def build_tiny_bart(directory: Path, *, max_positions: int = 128, seed: int = 0)
     BartForConditionalGeneration(config).save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
+
+
+# What a built model depends on besides the recipe's own source and arguments.
+_LIBRARIES = ("torch", "transformers", "tokenizers", "sentencepiece")
+
+
+def tiny_cache_dir() -> Path:
+    """Where built models are kept: ``$WARTA_TINY_CACHE``, else ~/.cache/warta/tiny."""
+    configured = os.environ.get("WARTA_TINY_CACHE")
+    return Path(configured or "~/.cache/warta/tiny").expanduser()
+
+
+def recipe_key(builder: Callable[..., Path], **kwargs: Any) -> str:
+    """A digest of everything a built model depends on: the source of the module that
+    defines ``builder`` (its helpers, sentences and settings), the arguments, and the
+    versions of the libraries that build and save it."""
+    module = inspect.getmodule(builder) or sys.modules[__name__]
+    # This module's sentences and SentencePiece recipe feed builders defined elsewhere too.
+    sources = {inspect.getsource(module), inspect.getsource(sys.modules[__name__])}
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    parts = [
+        builder.__qualname__,
+        *sorted(sources),
+        json.dumps(kwargs, sort_keys=True, default=str),
+    ]
+    return hashlib.sha256("\0".join(parts + versions).encode()).hexdigest()[:16]
+
+
+def cached_model(
+    builder: Callable[..., Path], *, cache_dir: Path | None = None, **kwargs: Any
+) -> Path:
+    """The directory of ``builder(directory, **kwargs)``, built once per recipe.
+
+    The model is built in a hidden folder beside its final place and renamed into place
+    only when complete, so an interrupted build, or two builds at once, never leave a
+    half-written model behind. Callers must not modify the returned directory.
+    """
+    root = cache_dir or tiny_cache_dir()
+    target = root / f"{builder.__name__.removeprefix('build_')}-{recipe_key(builder, **kwargs)}"
+    if (target / "config.json").is_file():
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=root))
+    try:
+        builder(staging / "model", **kwargs)
+        try:
+            os.replace(staging / "model", target)
+        except OSError:
+            if not (target / "config.json").is_file():  # not a concurrent build: real error
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
