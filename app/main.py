@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from app.api.deps import AppState
 from app.api.errors import install_error_handlers
@@ -32,6 +33,7 @@ WARMUP_TEXT = "Harga beras naik lima persen bulan ini."
 # JSON may escape one character as up to 12 bytes ("\ud83d\ude00"); 6 per character plus
 # room for options covers real text, while 4 MiB leaves room for whole HTML pages.
 MIN_BODY_BYTES = 4 * 1024 * 1024
+DOCS_ASSETS_URL = "/docs-assets"
 
 
 def body_limit(settings: Settings) -> int:
@@ -61,12 +63,16 @@ def create_app(
             for batcher in batchers:
                 await asyncio.to_thread(batcher.close)
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from the installed package, not a CDN,
+    # so they work on a machine without internet access; no schema validator is called.
+    app = FastAPIOffline(
         title="Warta",
         summary="Clean, translate and summarise Indonesian news in English.",
         version="0.1.0",
         lifespan=lifespan,
         strict_content_type=False,  # a JSON body without a Content-Type header is still JSON
+        static_url=DOCS_ASSETS_URL,
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.warta = state
     install_error_handlers(app)
