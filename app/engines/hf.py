@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.core.errors import ModelNotFound
 from app.engines.base import EngineInfo, GenerationOptions, count_input_tokens, input_limit
+from app.engines.placement import require_transformers
 from app.engines.store import first_line, how_to_provide
 
 
@@ -24,6 +25,7 @@ class HFEngine:
         dtype: str = "float32",
         threads: int = 1,
     ) -> None:
+        require_transformers()
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 
@@ -102,10 +103,23 @@ def require_ctranslate2() -> None:
         )
 
 
+def require_transformers() -> None:
+    """Raise ``MissingDependency`` naming the extra when torch or transformers is missing."""
+    missing = [lib for lib in ("torch", "transformers") if importlib.util.find_spec(lib) is None]
+    if missing:
+        raise MissingDependency(
+            f"The transformers engine needs {' and '.join(missing)}: pip install "
+            "'warta[transformers]' (first the CPU build of torch on a machine without a GPU: "
+            "see the README), or use the CTranslate2 engine: pip install 'warta[ct2]'"
+        )
+
+
 def choose_backend(engine: str) -> str:
     """``auto`` means ctranslate2 when it is installed, else transformers."""
     if engine == "auto":
-        return "ctranslate2" if ctranslate2_available() else "transformers"
+        engine = "ctranslate2" if ctranslate2_available() else "transformers"
     if engine == "ctranslate2":
         require_ctranslate2()
+    elif engine == "transformers":
+        require_transformers()
     return engine

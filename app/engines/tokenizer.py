@@ -9,6 +9,7 @@ tokens. Other tokenizers are run by transformers itself (the ``transformers`` ex
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import threading
@@ -80,6 +81,12 @@ def load_tokenizer(model_dir: Path) -> Tokenizer:
     """The tokenizer of the Hugging Face model in ``model_dir``."""
     model_dir = Path(model_dir)
     kind = tokenizer_kind(model_dir)
+    library = {"marian": "sentencepiece", "bpe": "tokenizers"}.get(kind)
+    if library is not None and importlib.util.find_spec(library) is None:
+        raise MissingDependency(
+            f"The tokenizer of the model in {model_dir} needs the {library} package: "
+            "pip install 'warta[ct2]'"
+        )
     # Imported here: each needs its own library (sentencepiece, tokenizers), not both.
     if kind == "marian":
         from app.engines.spm import MarianTokenizer
