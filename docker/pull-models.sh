@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Bake models into the image at build time (and convert them for CTranslate2).
+# Bake models into the image at build time (and convert them for CTranslate2). It runs in
+# the image's build stage, whose venv (docker/install.sh convert) has torch: the CPU
+# runtime has none, so it only ever reads models converted here.
 #
 #   docker/pull-models.sh all|none [cpu|gpu]
 #
 # all: the configured models (WARTA_TRANSLATION_MODEL, and WARTA_SUMMARIZATION_MODEL unless
-# it is `none`) into HF_HOME; none: nothing, for a slim image that downloads at first start
-# or uses a mounted model cache or model directory.
+# it is `none`) into HF_HOME; none: nothing, for a slim image that uses a mounted model
+# cache (the CPU image needs the converted models in it) or downloads at first start (GPU).
 # WARTA_BUILD_HF_CACHE (optional): a Hugging Face home kept between builds (a build cache
 # mount); models are downloaded there once and copied into the image, so rebuilding after
 # a code change does not download them again.
