@@ -91,11 +91,16 @@ async def _start(
     settings, metrics = state.settings, state.metrics
     if engines is None:
         engines = await asyncio.to_thread(load_engines, settings)
-    state.detector = detector or await asyncio.to_thread(default_detector)
     for role, seconds in engines.load_seconds.items():
         metrics.model_load_seconds.labels(role).set(seconds)
+    # The language detector loads while the models warm up: start-up takes the longer of
+    # the two, not their sum.
+    loading = None
+    if detector is None:
+        loading = asyncio.create_task(asyncio.to_thread(default_detector))
     if settings.warmup:
-        await asyncio.to_thread(_warm_up, engines, GenerationOptions(beam_size=settings.beam_size))
+        await asyncio.to_thread(_warm_up, engines, settings.beam_size)
+    state.detector = await loading if loading is not None else detector
     translation_engine = engines.translation
     if settings.cache_size > 0:
         translation_engine = CachedEngine(translation_engine, settings.cache_size)
@@ -141,8 +146,9 @@ def _batcher(engine: Seq2SeqEngine, settings: Settings, metrics: Metrics, role: 
     return batcher
 
 
-def _warm_up(engines: Engines, options: GenerationOptions) -> None:
-    """One small generation per model, so the first request does not pay for lazy setup."""
-    engines.translation.generate([WARMUP_TEXT], options)
+def _warm_up(engines: Engines, beam_size: int) -> None:
+    """One small generation per model, so the first request does not pay for lazy setup;
+    a few tokens do that as well as a whole output."""
+    engines.translation.generate([WARMUP_TEXT], GenerationOptions(beam_size, max_new_tokens=8))
     if engines.summarization is not None:
         engines.summarization.generate([WARMUP_TEXT], GenerationOptions(max_new_tokens=8))

@@ -9,7 +9,10 @@ and back. Once a model is converted, serving it imports neither torch nor transf
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ctypes
+import functools
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,27 @@ def _generation_setting(model_dir: Path, key: str) -> int | None:
         if value is not None:
             return int(value)
     return None
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+def release_freed_memory() -> None:
+    """Hand the heap pages a finished batch freed back to the system. glibc keeps them
+    (in one arena per decoding thread), so without this the server's resident memory
+    stays at its largest batch's peak for good. It takes about a millisecond."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 class CT2Engine:
@@ -133,4 +157,5 @@ class CT2Engine:
             max_input_length=self.model_max_tokens,
         )
         decoded = self.tokenizer.decode([result.hypotheses[0] for result in results])
+        release_freed_memory()
         return [text.strip() for text in decoded]
