@@ -1,8 +1,8 @@
 """Load test: concurrent clients against a Warta server on this machine.
 
 Drives ``--url`` (with ``--pid`` to read the server's memory) or launches
-``warta serve`` itself with ``--model DIR`` (``--build-tiny`` builds the tiny test
-model first). Reports requests/s, sentences/s, p50/p95 latency, status counts and
+``warta serve`` itself with ``--model DIR`` (``--build-tiny``: the tiny test model,
+built once per machine). Reports requests/s, sentences/s, p50/p95 latency, status counts and
 the server's RSS after the first 100 and after the last request, as JSON and a table.
 
     python bench/load.py --build-tiny --requests 2000 --concurrency 96
@@ -222,9 +222,9 @@ def main() -> None:
         model = args.model
         if args.build_tiny:
             sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-            from app.engines.tiny import build_tiny_marian
+            from app.engines.tiny import build_tiny_marian, cached_model
 
-            model = build_tiny_marian(Path(tempfile.mkdtemp(prefix="warta-tiny-")))
+            model = cached_model(build_tiny_marian)
         if model is None:
             parser.error("give --url, --model or --build-tiny")
         server = launch(model, args.port, args.queue)
