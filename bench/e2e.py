@@ -33,7 +33,13 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.runtime import launch, prepare_models, seconds_to_ready, server_env  # noqa: E402
+from bench.runtime import (  # noqa: E402
+    free_port,
+    launch,
+    prepare_models,
+    seconds_to_ready,
+    server_env,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE_FILE = ROOT / "bench" / "data" / "clean" / "indosum-650.txt"
@@ -153,10 +159,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     models = prepare_models(summarizer=False)
     text = article()
     raw = RawReplay(models, text, args.threads)
-    url = f"http://127.0.0.1:{args.port}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     env = server_env(models, args.threads, WARTA_CACHE_SIZE="0")
     started = time.perf_counter()
-    server = launch(ROOT, env, args.port)
+    server = launch(ROOT, env, port)
     times: dict[str, list[float]] = {
         "raw": [],
         "raw_first_pass": [],
@@ -199,7 +206,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--port", type=int, default=8798)
     args = parser.parse_args()
     load_before = [round(x, 2) for x in os.getloadavg()]
     result = run(args)

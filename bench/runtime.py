@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -93,6 +94,13 @@ def launch(source: Path, env: dict[str, str], port: int) -> subprocess.Popen[byt
     )
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on (the machine is shared: never a fixed one)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def seconds_to_ready(url: str, server: subprocess.Popen[bytes], started: float) -> float:
     """Poll /readyz every 20 ms; the seconds from ``started`` to its first 200."""
     while time.perf_counter() - started < 600:
@@ -137,7 +145,8 @@ def torch_loaded(pid: int) -> bool:
 
 def measure(source: Path, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     """One server: start-up, memory when ready, memory after the requests."""
-    port, url = args.port, f"http://127.0.0.1:{args.port}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     server = launch(source, env, port)
     try:
@@ -221,7 +230,6 @@ def main() -> None:
     parser.add_argument("--summarizer", choices=["off", "on", "both"], default="both")
     parser.add_argument("--summaries", type=int, default=3, help="with the summariser on")
     parser.add_argument("--compare-with", type=Path, help="another checkout's server, too")
-    parser.add_argument("--port", type=int, default=8797)
     parser.add_argument("--max-seconds", type=float, default=1800)
     args = parser.parse_args()
     conditions = {
