@@ -61,7 +61,7 @@ def article(words: int = 600) -> str:
 class RawReplay:
     """Warta's model calls for one text, made with ``translate_batch`` directly."""
 
-    def __init__(self, models: dict[str, Path], text: str, threads: int) -> None:
+    def __init__(self, models: dict[str, Path], text: str, threads: int, beam_size: int) -> None:
         import ctranslate2
 
         from app.core.config import Settings
@@ -83,7 +83,7 @@ class RawReplay:
         )
         settings = Settings()  # type: ignore[call-arg]
         self.max_batch_tokens = settings.max_batch_tokens
-        self.options = GenerationOptions(beam_size=settings.beam_size)
+        self.options = GenerationOptions(beam_size=beam_size)
         pipeline = TranslationPipeline(
             lambda texts: [len(t) for t in self.tokenizer.encode(texts)],
             input_limit("translation", self.model_max),
@@ -158,10 +158,17 @@ def p50_ms(values: list[float]) -> float:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     models = prepare_models(summarizer=False)
     text = article()
-    raw = RawReplay(models, text, args.threads)
+    raw = RawReplay(models, text, args.threads, args.beam_size)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = server_env(models, args.threads, WARTA_CACHE_SIZE="0")
+    # No sentence cache (every request does the work); no deadline (a busy machine is slow).
+    env = server_env(
+        models,
+        args.threads,
+        WARTA_CACHE_SIZE="0",
+        WARTA_REQUEST_TIMEOUT_S="86400",
+        WARTA_BEAM_SIZE=str(args.beam_size),
+    )
     started = time.perf_counter()
     server = launch(ROOT, env, port)
     times: dict[str, list[float]] = {
@@ -206,6 +213,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--beam-size", type=int, default=4, help="the server's default is 4")
     args = parser.parse_args()
     load_before = [round(x, 2) for x in os.getloadavg()]
     result = run(args)
@@ -217,6 +225,7 @@ def main() -> None:
     result["conditions"] = {
         "cpus": os.cpu_count(),
         "threads": args.threads,
+        "beam_size": args.beam_size,
         "load_average_before": load_before,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }

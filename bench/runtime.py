@@ -39,7 +39,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.load import SENTENCES, drive, rss_kb  # noqa: E402
+from app.engines.tiny import PAIRS  # noqa: E402
+from bench.load import drive, rss_kb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCES_FILE = ROOT / "bench" / "data" / "throughput" / "sentences-id.txt"
@@ -116,10 +117,11 @@ def seconds_to_ready(url: str, server: subprocess.Popen[bytes], started: float) 
 
 
 def summarise(url: str, count: int) -> dict[str, int]:
-    """``count`` abstractive summaries, one at a time: status -> how many."""
+    """``count`` abstractive summaries of English text (the summariser alone: a random
+    translation model's output is too long to summarise), one at a time: status -> count."""
     statuses: dict[str, int] = {}
     for i in range(count):
-        text = " ".join(f"{s[:-1]} pada hari ke-{i}." for s in SENTENCES)
+        text = " ".join(f"{english[:-1]} on day {i}." for _, english in PAIRS)
         body = {"text": text, "mode": "abstractive"}
         status = str(httpx.post(f"{url}/v1/summarize", json=body, timeout=600).status_code)
         statuses[status] = statuses.get(status, 0) + 1
