@@ -51,6 +51,11 @@ class ModelInfo(BaseModel):
     engine: str = Field(examples=["ctranslate2"])
     device: str = Field(examples=["cpu"])
     compute_type: str = Field(examples=["int8"])
+    revision: str | None = Field(
+        None,
+        description="The pinned repository revision (WARTA_TRANSLATION_REVISION / "
+        "WARTA_SUMMARIZATION_REVISION), when one is set",
+    )
 
 
 class ModelsResponse(BaseModel):
