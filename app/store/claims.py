@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select, update
+from sqlalchemy import Connection, Row, Select, Update, and_, bindparam, or_, select, update
 
 from app.store.db import Store
 from app.store.jobs import ACTIVE, JobKind, settle
@@ -153,7 +153,7 @@ def _fail_lost(conn: Connection, job_id: str, position: int, attempts: int, now:
 
 def _candidates(
     now: datetime, limit: int, kinds: Iterable[JobKind] | None, job_id: str | None
-) -> Any:
+) -> Select[Any]:
     query = (
         select(
             job_items.c.job_id,
@@ -185,7 +185,7 @@ def _candidates(
     return query
 
 
-def _claimed(row: Any, expires: datetime) -> ClaimedItem:
+def _claimed(row: Row[Any], expires: datetime) -> ClaimedItem:
     return ClaimedItem(
         job_id=row.job_id,
         position=row.position,
@@ -199,7 +199,7 @@ def _claimed(row: Any, expires: datetime) -> ClaimedItem:
     )
 
 
-def _held(item: ClaimedItem) -> Any:
+def _held(item: ClaimedItem) -> Update:
     return update(job_items).where(
         job_items.c.job_id == item.job_id,
         job_items.c.position == item.position,

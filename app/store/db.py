@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE = "warta_write"
+_OWNER_ID = re.compile(r"[0-9a-f]{64}")
 
 
 def utcnow() -> datetime:
@@ -39,7 +41,12 @@ def owner_for_key(api_key: str | None) -> str:
 
 def owner_of(owner: str | None) -> str:
     """``owner`` as stored: ``None`` (authentication off) is the empty owner."""
-    return owner or ""
+    if not owner:
+        return ""
+    # A raw API key passed by mistake must never reach the database.
+    if not _OWNER_ID.fullmatch(owner):
+        raise ValueError("owner must come from owner_for_key(api_key), not be the key itself")
+    return owner
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import text
 
 from app.core.config import Settings
-from app.store import Store, open_store, owner_for_key
+from app.store import (
+    Store,
+    create_glossary,
+    create_job,
+    list_glossaries,
+    open_store,
+    owner_for_key,
+)
 from app.store.db import database_url
 
 
@@ -71,6 +78,14 @@ def test_owner_ids_hide_the_key() -> None:
     assert owner != owner_for_key("k-1234567891")
     assert "1234567890" not in owner and len(owner) == 64
     assert owner_for_key(None) == owner_for_key("") == ""
+
+
+def test_a_raw_key_is_refused_as_an_owner(store: Store) -> None:
+    with pytest.raises(ValueError, match="owner_for_key"):
+        create_glossary(store, name="x", entries={"a": "b"}, owner="sk-live-123")
+    with pytest.raises(ValueError, match="owner_for_key"):
+        create_job(store, "translate", owner="sk-live-123")
+    assert list_glossaries(store, None) == []
 
 
 def test_both_databases_report_their_dialect(store: Store) -> None:
