@@ -13,7 +13,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.deps import AppState
+from app.api.documents import router as documents
 from app.api.errors import install_error_handlers
+from app.api.jobs import router as jobs
+from app.api.jobs import start_jobs, stop_jobs
 from app.api.metrics import Metrics
 from app.api.middleware import BodyLimitMiddleware, MetricsMiddleware
 from app.api.routes import ops, v1
@@ -53,11 +56,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         batchers = await _start(state, engines, detector)
+        await start_jobs(state)
         try:
             yield
         finally:
             state.ready = False
             metrics.ready.set(0)
+            await stop_jobs(state)
             for batcher in batchers:
                 await asyncio.to_thread(batcher.close)
 
@@ -72,8 +77,14 @@ def create_app(
     install_error_handlers(app)
     app.include_router(ops)
     app.include_router(v1)
+    app.include_router(jobs)
+    app.include_router(documents)
     app.include_router(web)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=body_limit(settings))
+    uploads = {
+        "/v1/jobs": settings.job_max_upload_bytes,
+        "/v1/documents": settings.document_max_bytes + MIN_BODY_BYTES,  # room for the form
+    }
+    app.add_middleware(BodyLimitMiddleware, max_bytes=body_limit(settings), uploads=uploads)
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: sees every answer
     return app
 

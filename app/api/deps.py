@@ -15,10 +15,12 @@ from app.core.config import Settings
 from app.core.errors import ModelNotReady, Unauthorized
 from app.engines.base import EngineInfo
 from app.engines.loader import Engines
+from app.jobs.runner import JobRunner
 from app.services.batcher import Batcher, RequestScope
 from app.services.detect import LanguageDetector
 from app.services.translate import TranslationPipeline
 from app.services.work import Work, work_through
+from app.store import Store, owner_for_key
 
 
 @dataclass
@@ -34,6 +36,8 @@ class AppState:
     summarization_batcher: Batcher | None = None
     detector: LanguageDetector | None = None
     ready: bool = False
+    store: Store | None = None
+    runner: JobRunner | None = None
 
 
 def get_state(request: Request) -> AppState:
@@ -60,6 +64,12 @@ def request_scope(request: Request, state: StateDep) -> RequestScope:
 
 def get_work(state: StateDep, scope: Annotated[RequestScope, Depends(request_scope)]) -> Work:
     """This request's services, or 503 while models are loading or the server is stopping."""
+    return work_for(state, scope)
+
+
+def work_for(state: AppState, scope: RequestScope) -> Work:
+    """The services through the server's batchers, for a caller with ``scope`` (a
+    request, or the job runner at ``batch`` priority); 503 while models are loading."""
     if (
         not state.ready
         or state.engines is None
@@ -113,6 +123,18 @@ def require_api_key(
         )
 
 
+def get_owner(
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+) -> str | None:
+    """Whose jobs and glossaries these are: the presented key's owner id when keys are
+    configured (``require_api_key`` has checked it), else ``None``."""
+    if not state.settings.api_key_list or credentials is None:
+        return None
+    return owner_for_key(credentials.credentials)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+OwnerDep = Annotated[str | None, Depends(get_owner)]
 WorkDep = Annotated[Work, Depends(get_work)]
 DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.metrics import Metrics
@@ -21,17 +23,33 @@ async def send_error(send: Send, status: int, code: str, message: str) -> None:
 
 
 class BodyLimitMiddleware:
-    """Reads the request body with a cap before any handler parses it (413 over the cap)."""
+    """Reads the request body with a cap before any handler parses it (413 over the cap).
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    ``uploads`` maps paths that take multipart file uploads to their own, larger cap: such
+    a body is passed on as it arrives (the handler spools it to disk), and reading past
+    the cap raises a 413.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, uploads: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = dict(uploads or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload_cap = self.uploads.get(scope["path"])
+        content_type = dict(scope["headers"]).get(b"content-type", b"").lower()
         declared = dict(scope["headers"]).get(b"content-length")
+        if upload_cap is not None and content_type.startswith(b"multipart/form-data"):
+            if declared is not None and declared.strip().isdigit() and int(declared) > upload_cap:
+                await send_error(send, 413, "body_too_large", _upload_too_large(upload_cap))
+                return
+            await self.app(scope, _capped(receive, upload_cap), send)
+            return
         if declared is not None:
             if not declared.strip().isdigit():
                 await send_error(send, 400, "bad_request", "Content-Length is not a number.")
@@ -60,6 +78,24 @@ class BodyLimitMiddleware:
             f"The request body is over the limit of {self.max_bytes} bytes "
             "(derived from WARTA_MAX_CHARS); send less text per request."
         )
+
+
+def _capped(receive: Receive, cap: int) -> Receive:
+    size = 0
+
+    async def capped() -> Message:
+        nonlocal size
+        message = await receive()
+        size += len(message.get("body", b""))
+        if size > cap:
+            raise HTTPException(413, _upload_too_large(cap))
+        return message
+
+    return capped
+
+
+def _upload_too_large(cap: int) -> str:
+    return f"The upload is over this endpoint's limit of {cap} bytes; split it into several."
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
