@@ -27,15 +27,21 @@ from app.api.schemas import ErrorBody
 from app.core.config import Settings
 from app.core.errors import InvalidInput, ModelNotReady, NotFound
 from app.jobs.handle import item_handler, result_line
-from app.jobs.intake import check_kind, check_options, json_lines, line, position, submit
+from app.jobs.intake import (
+    check_kind,
+    check_options,
+    json_lines,
+    line,
+    max_item_bytes,
+    position,
+    submit,
+)
 from app.jobs.runner import JobRunner, RunnerConfig
 from app.services.batcher import RequestScope
 from app.store import JobInfo, Store, cancel_job, get_job, list_jobs, open_store, read_results
 from app.store.db import utcnow
 
 RESULTS_PAGE = 200
-# As the sync API's body limit: the most one item may take (6 bytes per character).
-_ITEM_OVERHEAD = 64 * 1024
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -80,11 +86,6 @@ async def stop_jobs(state: AppState) -> None:
     if state.store is not None:
         await asyncio.to_thread(state.store.close)
         state.store = None
-
-
-def max_item_bytes(settings: Settings) -> int:
-    """The longest line of a JSON Lines upload: one item as large as a sync request."""
-    return 6 * settings.max_chars + _ITEM_OVERHEAD
 
 
 @router.post(

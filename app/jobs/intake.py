@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from app.api.errors import describe_problems
 from app.api.schemas import ArticleRequest, TranslateRequest
+from app.core.config import Settings
 from app.core.errors import InvalidInput, TextTooLong
 from app.jobs.items import Kind
 from app.store import JobInfo, NewItem, Store, add_items, create_job, delete_job, seal_job
@@ -54,6 +55,12 @@ def line(number: int) -> str:
 def position(index: int) -> str:
     """The place of an item in a JSON body's ``items`` array."""
     return f"items[{index}]"
+
+
+def max_item_bytes(settings: Settings) -> int:
+    """The longest line of a JSON Lines input: one item as large as a sync request body
+    may be (JSON may spend 6 bytes on one character)."""
+    return 6 * settings.max_chars + 64 * 1024
 
 
 def check_kind(kind: Any) -> Kind:
@@ -194,10 +201,12 @@ def submit(
     options: dict[str, Any],
     where: Where,
     max_items: int,
+    meta: dict[str, Any] | None = None,
 ) -> JobInfo:
     """Create a job and stream ``values`` into it; the sealed job, or 4xx (and no job)
-    when it has no usable item or too many. Blocks: run it in a worker thread."""
-    job = create_job(store, kind, owner=owner, options={REQUEST: options})
+    when it has no usable item or too many. ``meta`` is kept with the options. Blocks:
+    run it in a worker thread."""
+    job = create_job(store, kind, owner=owner, options={**(meta or {}), REQUEST: options})
     intake = Intake(where, max_items)
     try:
         add_items(store, job.id, intake.items(values))
