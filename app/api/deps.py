@@ -64,12 +64,6 @@ def request_scope(request: Request, state: StateDep) -> RequestScope:
 
 def get_work(state: StateDep, scope: Annotated[RequestScope, Depends(request_scope)]) -> Work:
     """This request's services, or 503 while models are loading or the server is stopping."""
-    return work_for(state, scope)
-
-
-def work_for(state: AppState, scope: RequestScope) -> Work:
-    """The services through the server's batchers, for a caller with ``scope`` (a
-    request, or the job runner at ``batch`` priority); 503 while models are loading."""
     if (
         not state.ready
         or state.engines is None

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from app.api.deps import AppState, OwnerDep, StateDep, require_api_key, work_for
+from app.api.deps import AppState, OwnerDep, StateDep, require_api_key
 from app.api.job_schemas import UPLOAD_FORM, JobCreated, JobList, JobOut, JobRequest
 from app.api.routes import _summaries_from_docstrings
 from app.api.schemas import ErrorBody
@@ -37,7 +37,7 @@ from app.jobs.intake import (
     submit,
 )
 from app.jobs.runner import JobRunner, RunnerConfig
-from app.services.batcher import RequestScope
+from app.jobs.worker import batch_work
 from app.store import JobInfo, Store, cancel_job, get_job, list_jobs, open_store, read_results
 from app.store.db import utcnow
 
@@ -70,8 +70,14 @@ async def start_jobs(state: AppState) -> None:
     """Open the store and, unless ``WARTA_JOB_RUNNER=false``, start the job runner."""
     settings = state.settings
     state.store = await asyncio.to_thread(open_store, settings.database_url)
-    if settings.job_runner:
-        work = work_for(state, RequestScope(priority="batch"))
+    pipeline, batcher, detector, engines = (
+        state.pipeline,
+        state.translation_batcher,
+        state.detector,
+        state.engines,
+    )
+    if settings.job_runner and pipeline and batcher and detector and engines:
+        work = batch_work(pipeline, batcher, state.summarization_batcher, detector, engines)
         state.runner = JobRunner(
             state.store, item_handler(work, settings), RunnerConfig.of(settings)
         )

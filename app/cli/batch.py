@@ -108,7 +108,7 @@ def _json(text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError:
-        raise fail("--options must be a JSON object, e.g. '{\"mode\": \"extractive\"}'") from None
+        raise fail('--options must be a JSON object, e.g. \'{"mode": "extractive"}\'') from None
 
 
 def _with_progress(local: LocalJob, work: Work, settings: Settings) -> JobInfo:

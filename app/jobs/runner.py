@@ -186,12 +186,13 @@ class JobRunner:
         await asyncio.to_thread(self._record, item, outcome)
 
     def _record(self, item: ClaimedItem, outcome: Outcome) -> None:
+        if outcome.fail_job is not None:
+            # Before the item: completing the last item would finish the job as done.
+            fail_job(self.store, item.job_id, outcome.fail_job)
         if not complete_item(self.store, item, result=outcome.result, error=outcome.error):
             log.warning("job %s item %d: lease lost, outcome dropped", item.job_id, item.position)
             return
         self.completed += 1
-        if outcome.fail_job is not None:
-            fail_job(self.store, item.job_id, outcome.fail_job)
         if self.finished is not None:
             self.finished(item, outcome)
 

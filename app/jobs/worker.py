@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from app.core.config import Settings
-from app.engines.base import Seq2SeqEngine
+from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.loader import Engines
 from app.jobs.handle import item_handler
 from app.jobs.runner import JobRunner, RunnerConfig
 from app.services.batcher import Batcher, RequestScope
 from app.services.detect import LanguageDetector
-from app.services.translate import pipeline_for
+from app.services.translate import Runner, TranslationPipeline, pipeline_for
 from app.services.work import Work, work_through
 from app.store import open_store
 
 log = logging.getLogger(__name__)
+
+# Sentences one item has queued at a time: a job's engine calls stay short, so an
+# interactive request never waits long behind one (the batcher serves it first).
+PACE_UNITS = 8
 
 
 async def work_forever(settings: Settings, engines: Engines, detector: LanguageDetector) -> None:
@@ -40,24 +44,52 @@ async def work_forever(settings: Settings, engines: Engines, detector: LanguageD
             store.close()
 
 
+def batch_work(
+    pipeline: TranslationPipeline,
+    translation: Batcher,
+    summarization: Batcher | None,
+    detector: LanguageDetector,
+    engines: Engines,
+) -> Work:
+    """The services for jobs: through the batchers at ``batch`` priority, below every
+    interactive request, each item's sentences queued ``PACE_UNITS`` at a time."""
+    scope = RequestScope(priority="batch")
+    return work_through(
+        pipeline,
+        paced(translation.runner(scope)),
+        detector,
+        engines,
+        paced(summarization.runner(scope)) if summarization else None,
+    )
+
+
+def paced(run: Runner, units: int = PACE_UNITS) -> Runner:
+    """``run`` fed ``units`` inputs at a time, in order."""
+
+    async def run_paced(
+        texts: Sequence[str], lengths: Sequence[int], options: GenerationOptions
+    ) -> list[str]:
+        outputs: list[str] = []
+        for start in range(0, len(texts), units):
+            end = start + units
+            outputs += await run(texts[start:end], lengths[start:end], options)
+        return outputs
+
+    return run_paced
+
+
 @contextmanager
 def _batched(settings: Settings, engines: Engines, detector: LanguageDetector) -> Iterator[Work]:
     translation = _batcher(engines.translation, settings, "translation")
-    summarization = engines.summarization and _batcher(
-        engines.summarization, settings, "summarization"
-    )
-    scope = RequestScope(priority="batch")
+    summarization = None
+    if engines.summarization is not None:
+        summarization = _batcher(engines.summarization, settings, "summarization")
+    pipeline = pipeline_for(engines.translation, settings.beam_size)
     try:
-        yield work_through(
-            pipeline_for(engines.translation, settings.beam_size),
-            translation.runner(scope),
-            detector,
-            engines,
-            summarization.runner(scope) if summarization else None,
-        )
+        yield batch_work(pipeline, translation, summarization, detector, engines)
     finally:
         for batcher in (translation, summarization):
-            if batcher:
+            if batcher is not None:
                 batcher.close()
 
 

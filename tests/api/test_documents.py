@@ -76,7 +76,7 @@ def test_a_document_comes_back_in_its_format_with_each_text_as_translate_gives_i
 def test_the_result_is_409_until_the_document_is_done(
     make_app: AppFactory, gated: GatedEngine
 ) -> None:
-    with TestClient(make_app(engine=gated, **FAST)) as client:
+    with TestClient(make_app(engine=gated, warmup=False, **FAST)) as client:
         document_id = send(client, "a.txt", b"Harga beras naik.\n").json()["id"]
         assert gated.entered.wait(30)
         early = client.get(f"/v1/documents/{document_id}/result")

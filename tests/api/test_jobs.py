@@ -173,7 +173,7 @@ def test_a_key_sees_only_its_own_jobs(make_app: AppFactory) -> None:
 
 def test_a_cancelled_job_starts_no_more_items(make_app: AppFactory, gated: GatedEngine) -> None:
     items = [{"id": f"t{n}", "texts": [f"Kalimat nomor {n} di sini."]} for n in range(30)]
-    with TestClient(make_app(engine=gated, job_concurrency=1, **FAST)) as client:
+    with TestClient(make_app(engine=gated, warmup=False, job_concurrency=1, **FAST)) as client:
         job_id = client.post("/v1/jobs", json={"kind": "translate", "items": items}).json()["id"]
         assert gated.entered.wait(30)
         running = client.get(f"/v1/jobs/{job_id}").json()

@@ -221,3 +221,20 @@ def test_finished_jobs_past_their_ttl_are_deleted(_shared_store: Store) -> None:
     run(sweep_once())
     assert get_job(store, old.id, None) is None
     assert get_job(store, recent.id, None) is not None  # still queued: kept
+
+
+def test_an_outcome_that_fails_the_job_fails_it_even_as_its_last_item(store: Store) -> None:
+    job = new_job(store, "translate", [{"id": "a", "texts": ["x"]}, {"id": "b", "texts": ["y"]}])
+    reason = {"code": "text_too_long", "message": "Part 2 of the document is too long."}
+
+    async def handle(item: ClaimedItem) -> Outcome:
+        if item.id == "b":
+            error = {"id": "b", "error": reason}
+            return Outcome(error=error, fail_job=reason)
+        return Outcome(result={"id": item.id})
+
+    one_at_a_time = RunnerConfig(concurrency=1, poll_s=0.01)
+    run(until_finished(JobRunner(store, handle, one_at_a_time), store, job.id))
+    failed = get_job(store, job.id, None)
+    assert failed is not None
+    assert (failed.status, failed.error, failed.done, failed.failed) == ("failed", reason, 1, 1)
