@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from app.api.deps import OwnerDep, StateDep, require_api_key
 from app.api.errors import describe_problems
 from app.api.job_schemas import DOCUMENT_FORM, DocumentOut
-from app.api.jobs import StoreDep, read_form
+from app.api.jobs import JOB_ID, StoreDep, read_form
 from app.api.routes import _summaries_from_docstrings
 from app.api.schemas import ErrorBody, TranslateRequest
 from app.core.errors import InvalidInput, NotFound, NotReady, TextTooLong
@@ -95,7 +95,9 @@ def check_document_options(fields: dict[str, str]) -> dict[str, Any]:
 
 
 async def _owned(store: Store, job_id: str, owner: str | None) -> DocumentInfo:
-    info = await asyncio.to_thread(document_info, store, job_id, owner, utcnow())
+    info = None
+    if JOB_ID.fullmatch(job_id):
+        info = await asyncio.to_thread(document_info, store, job_id, owner, utcnow())
     if info is None:
         raise NotFound(f"No document {job_id!r}; list your jobs with GET /v1/jobs.")
     return info

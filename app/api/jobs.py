@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -42,6 +43,7 @@ from app.store import JobInfo, Store, cancel_job, get_job, list_jobs, open_store
 from app.store.db import utcnow
 
 RESULTS_PAGE = 200
+JOB_ID = re.compile(r"j-[0-9a-f]{32}")  # what create_job hands out; nothing else is looked up
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -220,7 +222,9 @@ async def jobs(
 
 async def owned_job(store: Store, job_id: str, owner: str | None) -> JobInfo:
     """The owner's job, or 404."""
-    job = await asyncio.to_thread(get_job, store, job_id, owner)
+    job = None
+    if JOB_ID.fullmatch(job_id):
+        job = await asyncio.to_thread(get_job, store, job_id, owner)
     if job is None:
         raise NotFound(f"No job {job_id!r}; list your jobs with GET /v1/jobs.")
     return job
@@ -265,7 +269,9 @@ async def _result_lines(store: Store, job_id: str) -> AsyncIterator[bytes]:
 @router.delete("/jobs/{job_id}", response_model=JobOut, responses=_errors(404))
 async def cancel(job_id: str, store: StoreDep, owner: OwnerDep) -> JobOut:
     """Cancel a job: no more of its items are started; finished results stay readable."""
-    job = await asyncio.to_thread(cancel_job, store, job_id, owner)
+    job = None
+    if JOB_ID.fullmatch(job_id):
+        job = await asyncio.to_thread(cancel_job, store, job_id, owner)
     if job is None:
         raise NotFound(f"No job {job_id!r}; list your jobs with GET /v1/jobs.")
     return JobOut.of(job, utcnow())

@@ -75,6 +75,8 @@ def check_options(kind: Kind, options: Any) -> dict[str, Any]:
     own (its id and text), with valid values; else 422."""
     if not isinstance(options, dict):
         raise InvalidInput("options must be a JSON object of the sync call's fields.")
+    if not storable(options):
+        raise InvalidInput("options contain a lone surrogate escape (\\ud800...), not text.")
     own = sorted(ITEM_FIELDS[kind] & options.keys())
     if own:
         raise InvalidInput(f"`{own[0]}` belongs in each item, not in options.")
@@ -164,6 +166,10 @@ class Intake:
                 f"{where} has no usable `id`: give every item a string (1 to {MAX_ID_CHARS} "
                 "characters, no control characters) or integer id to match its result",
             )
+        if not storable(value):
+            return self._reject(
+                number, None, f"{where} contains a lone surrogate escape (\\ud800...), not text"
+            )
         if key in self._ids:
             return self._reject(
                 number,
@@ -179,6 +185,16 @@ class Intake:
         # A control character cannot occur in an accepted id, so this never collides.
         error = {"code": InvalidInput.code, "message": message}
         return NewItem(f"\x1f{number}", {REJECTED: error, "id": item_id})
+
+
+def storable(value: Any) -> bool:
+    """False when ``value`` holds a string that is not text (a lone surrogate, which JSON
+    can escape but UTF-8, and so the database, cannot hold)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _id_key(item_id: Any) -> str | None:

@@ -114,6 +114,7 @@ def test_unusable_uploads_are_refused_with_the_reason(make_app: AppFactory) -> N
             (send(client, "a.txt", b"x", source_lang="fr"), 422, "source_lang"),
             (send(client, "a.txt", b"x", return_segments="true"), 422, "return_segments"),
             (send(client, "a.txt", b"x", colour="blue"), 422, "colour"),
+            (send(client, "a" * 300 + ".txt", b"x"), 422, "at most 255 characters"),
         ]
         for response, status, named in cases:
             assert response.status_code == status, response.text

@@ -169,6 +169,8 @@ def test_a_key_sees_only_its_own_jobs(make_app: AppFactory) -> None:
             assert response.status_code == 404
             assert response.json()["error"]["code"] == "not_found"
         assert len(results(client, job_id, **one)) == 1
+        for odd in ["nope", "j-%00", "j-" + "0" * 32, "%ud800"]:
+            assert client.get(f"/v1/jobs/{odd}", headers=one).status_code == 404
 
 
 def test_a_cancelled_job_starts_no_more_items(make_app: AppFactory, gated: GatedEngine) -> None:

@@ -74,6 +74,7 @@ def test_good_items_keep_their_body_and_bad_ones_carry_their_error() -> None:
             {"id": "tab\there"},
             {"id": True},
             Problem("line 8 is not UTF-8 text"),
+            {"id": "s", "text": "\ud800"},
         ]
     )
     assert [item.input.get(ITEM) for item in items[:2]] == [
@@ -87,6 +88,7 @@ def test_good_items_keep_their_body_and_bad_ones_carry_their_error() -> None:
     assert errors[3].startswith("line 6 has no usable `id`")
     assert errors[4].startswith("line 7 has no usable `id`")
     assert errors[5] == "line 8 is not UTF-8 text"
+    assert errors[6] == "line 9 contains a lone surrogate escape (\\ud800...), not text"
     assert items[4].input["id"] == "a"  # a repeated id is still named in its error line
     assert reader.accepted == 2
     assert len({item.id for item in items}) == len(items)  # the store's keys stay unique
@@ -112,6 +114,7 @@ def test_items_of_a_json_body_are_named_by_their_index() -> None:
         ("articles", {"max_sentences": "3"}, "max_sentences"),
         ("translate", {"sauce": 1}, "sauce"),
         ("translate", ["source_lang"], "options must be a JSON object"),
+        ("translate", {"source_lang": "\ud800"}, "lone surrogate"),
     ],
 )
 def test_options_must_be_the_sync_calls_own_fields(kind: Any, options: Any, expected: str) -> None:

@@ -44,6 +44,7 @@ from app.store import (
 DOCUMENT = "document"  # a document job's own options: name, format, characters
 PART_TEXTS = 32
 PART_CHARS = 4000
+MAX_NAME = 255
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,10 @@ def submit_document(
     ``max_texts``/``max_chars`` are the sync call's limits, which each part keeps.
     Blocks: run it in a worker thread."""
     name = PureWindowsPath(name).name  # no client's folders (either kind of slash)
+    if len(name) > MAX_NAME or not name.isprintable():
+        raise InvalidInput(
+            f"The file name must be printable and at most {MAX_NAME} characters; rename it."
+        )
     kind = format_of(name)
     texts = FORMATS[kind].units(data)
     meta = {"name": name, "format": kind, "characters": sum(len(text) for text in texts)}
