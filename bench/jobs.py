@@ -209,7 +209,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--sentences", type=int, default=6, help="sentences per article")
     parser.add_argument("--concurrency", type=int, default=8, help="sync API clients")
-    parser.add_argument("--job-concurrency", type=int, default=4, help="WARTA_JOB_CONCURRENCY")
+    parser.add_argument("--job-concurrency", type=int, default=2, help="WARTA_JOB_CONCURRENCY")
     parser.add_argument("--probes", type=int, default=50, help="idle /v1/translate requests")
     parser.add_argument("--port", type=int, default=8798)
     args = parser.parse_args()

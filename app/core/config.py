@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     warmup: bool = True
 
     job_runner: bool = Field(True, description="run queued jobs in this process (warta serve)")
-    job_concurrency: int = Field(4, gt=0, description="job items in flight per process")
+    job_concurrency: int = Field(2, gt=0, description="job items in flight per process")
     job_lease_s: float = Field(60.0, gt=0, description="a claimed item's lease; renewed at 1/3")
     job_poll_s: float = Field(1.0, gt=0, description="how often an idle runner looks for work")
     job_max_attempts: int = Field(3, gt=0, description="claims of an item before it fails")

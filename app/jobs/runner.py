@@ -60,7 +60,7 @@ class RunnerConfig:
     """How a runner claims: items in flight, lease length, idle polling, attempts per item,
     and the TTL of finished jobs (``None``: this runner deletes nothing)."""
 
-    concurrency: int = 4
+    concurrency: int = 2
     lease_s: float = 60.0
     poll_s: float = 1.0
     max_attempts: int = 3
