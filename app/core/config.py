@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+COMPAT_APIS = ("deepl", "libretranslate")
+
 
 class Settings(BaseSettings):
     """Everything Warta can be configured with (see the README's configuration table)."""
@@ -39,6 +41,10 @@ class Settings(BaseSettings):
     request_timeout_s: float = Field(300.0, gt=0)
     cache_size: int = Field(50_000, ge=0, description="sentence cache entries; 0 disables")
     warmup: bool = True
+    compat: str = Field(
+        "deepl,libretranslate",
+        description="compatible APIs to serve: deepl, libretranslate (comma-separated), or none",
+    )
 
     @field_validator("device")
     @classmethod
@@ -49,6 +55,25 @@ class Settings(BaseSettings):
         ):
             return value
         raise ValueError("device must be auto, cpu, cuda, cuda:N or mps")
+
+    @field_validator("compat")
+    @classmethod
+    def _check_compat(cls, value: str) -> str:
+        names = [name.strip().lower() for name in value.split(",") if name.strip()]
+        if names in ([], ["none"]):
+            return "none"
+        unknown = sorted(set(names) - set(COMPAT_APIS))
+        if unknown:
+            raise ValueError(
+                f"unknown compatible API {', '.join(unknown)}: use "
+                f"{', '.join(COMPAT_APIS)} (comma-separated) or none"
+            )
+        return ",".join(name for name in COMPAT_APIS if name in names)
+
+    @property
+    def compat_apis(self) -> frozenset[str]:
+        """The compatible API sets to serve (``WARTA_COMPAT``); empty for ``none``."""
+        return frozenset(self.compat.split(",")) - {"none"}
 
     @property
     def api_key_list(self) -> list[str]:
