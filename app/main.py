@@ -12,6 +12,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app.api import deepl, libre
+from app.api.compat import CompatState
 from app.api.deps import AppState
 from app.api.errors import install_error_handlers
 from app.api.metrics import Metrics
@@ -25,6 +27,7 @@ from app.engines.loader import Engines, load_engines
 from app.services.batcher import Batcher
 from app.services.detect import LanguageDetector, default_detector
 from app.services.translate import pipeline_for
+from app.services.usage import MemoryUsage
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,10 @@ def create_app(
     app.include_router(ops)
     app.include_router(v1)
     app.include_router(web)
+    app.state.compat = CompatState(metrics, usage=MemoryUsage())
+    for name, router in (("deepl", deepl.router), ("libretranslate", libre.router)):
+        if name in settings.compat_apis:
+            app.include_router(router)  # at the root: clients join their paths to the base URL
     app.add_middleware(BodyLimitMiddleware, max_bytes=body_limit(settings))
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: sees every answer
     return app

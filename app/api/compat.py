@@ -1,0 +1,326 @@
+"""What the DeepL and LibreTranslate adapters share: reading their parameters (JSON, forms,
+query), their keys, answering errors in a protocol's own shape, and one coalesced
+translation through the server's batcher.
+
+Both adapters are thin: they parse their protocol, build a ``CompatJob`` and shape the
+answer. The job goes through the same pipeline, batcher, cache and limits as ``/v1``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import time
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, TypeVar
+from urllib.parse import parse_qsl
+
+from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from prometheus_client import Counter
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
+
+from app.api.deps import AppState, get_work
+from app.api.errors import describe_problems
+from app.api.metrics import Metrics
+from app.core.config import Settings
+from app.core.errors import WartaError
+from app.services.batcher import RequestScope
+from app.services.coalesce import Abandoned, Coalescer
+from app.services.detect import Detection
+from app.services.translate import detect_each, translate_languages
+from app.services.usage import UsageCounter
+
+log = logging.getLogger(__name__)
+
+# How long a translation whose clients all left goes on waiting for one of them to send the
+# same request again (the DeepL SDKs retry at once after their 10 s timeout).
+RETRY_GRACE_S = 10.0
+ANONYMOUS = "anonymous"  # the one account when WARTA_API_KEYS is not set
+LANGUAGE_NAMES = {"id": "Indonesian", "ms": "Malay", "en": "English"}
+SOURCE_LANGUAGES = ("id", "ms")  # translated into English; anything else is not a source
+MAX_FORM_FIELDS = 1000
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ProtocolError(WartaError):
+    """An error whose status and message a protocol prescribes."""
+
+    code = "bad_request"
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class CompatJob:
+    """One compatible-API translation: everything that decides its result, which makes it
+    the key under which identical requests share one computation."""
+
+    api: str
+    account: str
+    texts: tuple[str, ...]
+    source: str  # "auto", or one of SOURCE_LANGUAGES
+    options: tuple[tuple[str, str], ...] = ()  # every other option sent, normalised
+
+
+@dataclass(frozen=True)
+class Translated:
+    """One text's translation and its (given or detected) language."""
+
+    text: str
+    language: str
+    confidence: float  # of the detection; 1.0 when the caller named the language
+
+
+class CompatState:
+    """Per-app state of the compatible APIs: usage, in-flight requests, their metrics."""
+
+    def __init__(self, metrics: Metrics, usage: UsageCounter) -> None:
+        self.usage = usage
+        self.coalescer: Coalescer[list[Translated]] = Coalescer(RETRY_GRACE_S)
+        self.coalesced = Counter(
+            "warta_compat_coalesced",
+            "Compatible-API requests that joined an identical request already in flight",
+            ["api"],
+            registry=metrics.registry,
+        )
+        self.characters = Counter(
+            "warta_compat_characters",
+            "Characters of text translated through each compatible API",
+            ["api"],
+            registry=metrics.registry,
+        )
+
+
+def get_compat(request: Request) -> CompatState:
+    """The compatible APIs' state (set up by ``create_app``)."""
+    compat: CompatState = request.app.state.compat
+    return compat
+
+
+CompatDep = Annotated[CompatState, Depends(get_compat)]
+
+
+async def translate_job(
+    request: Request, state: AppState, compat: CompatState, job: CompatJob
+) -> list[Translated]:
+    """Translate ``job``'s texts, sharing the work with identical requests in flight, and
+    count the characters against its account."""
+
+    async def compute(abandoned: Abandoned) -> list[Translated]:
+        return await _translate(state, job, abandoned)
+
+    def joined() -> None:
+        compat.coalesced.labels(job.api).inc()
+
+    results = await compat.coalescer.run(job, compute, request.is_disconnected, joined)
+    characters = sum(len(text) for text in job.texts)
+    await compat.usage.add(job.account, characters)
+    compat.characters.labels(job.api).inc(characters)
+    return results
+
+
+async def _translate(state: AppState, job: CompatJob, abandoned: Abandoned) -> list[Translated]:
+    # The work outlives the request that started it: it stops at the server's deadline or
+    # when every client waiting for it has gone (see app.services.coalesce).
+    scope = RequestScope(
+        deadline=time.monotonic() + state.settings.request_timeout_s, disconnected=abandoned
+    )
+    work = get_work(state, scope)
+    if job.source == "auto":
+        detections = await detect_each(work.detector, job.texts)
+    else:
+        detections = [Detection(job.source, 1.0)] * len(job.texts)
+    languages = [d.language for d in detections]
+    results = await translate_languages(work.translate, job.texts, languages)
+    return [
+        Translated(result.text, d.language, d.confidence)
+        for (result, _), d in zip(results, detections, strict=True)
+    ]
+
+
+def key_account(settings: Settings, given: str | None) -> str | None:
+    """The account a request counts against: its key when keys are configured (None when
+    it is missing or wrong), else the one anonymous account."""
+    keys = settings.api_key_list
+    if not keys:
+        return ANONYMOUS
+    if not given:
+        return None
+    matched = None
+    for key in keys:  # every key compared, in constant time, so timing reveals nothing
+        if hmac.compare_digest(given.encode(), key.encode()):
+            matched = key
+    return matched
+
+
+async def read_params(request: Request, max_bytes: int | None = None) -> dict[str, Any]:
+    """A request's parameters from its query string and its body (JSON, urlencoded or
+    multipart form); the body wins. A form key sent several times (or as ``key[]``) gives
+    a list, once a string; JSON keeps its own types."""
+    params = _merge(request.query_params.multi_items())
+    body = await request.body()
+    if max_bytes is not None and len(body) > max_bytes:
+        raise ProtocolError(
+            413,
+            f"The request body has {len(body)} bytes; the limit is {max_bytes}. "
+            "Send fewer or shorter texts per request.",
+        )
+    if body.strip():
+        params.update(await _body_params(request, body))
+    # An empty value is no value: both protocols treat `source_lang=` like a missing one.
+    return {key: value for key, value in params.items() if value != ""}
+
+
+async def _body_params(request: Request, body: bytes) -> dict[str, Any]:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "application/json" or media.endswith("+json") or (not media and _looks_json(body)):
+        return _json_object(body)
+    if media == "multipart/form-data":
+        return _merge(await _multipart(request))
+    if media in ("application/x-www-form-urlencoded", ""):
+        return _merge(_urlencoded(body))
+    raise ProtocolError(
+        400,
+        f"A body of type {media} cannot be read: send JSON (application/json) or a form "
+        "(application/x-www-form-urlencoded).",
+    )
+
+
+def _looks_json(body: bytes) -> bool:
+    return body.lstrip()[:1] == b"{"
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except ValueError as exc:  # also bad UTF-8
+        raise ProtocolError(400, f"The body is not valid JSON ({exc}).") from None
+    if not isinstance(data, dict):
+        raise ProtocolError(400, "The JSON body must be an object of parameters.")
+    return data
+
+
+def _urlencoded(body: bytes) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(
+            body.decode("utf-8"),
+            keep_blank_values=True,
+            strict_parsing=False,
+            max_num_fields=MAX_FORM_FIELDS,
+        )
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "The form is not UTF-8 encoded text.") from None
+    except ValueError:
+        raise ProtocolError(
+            400, f"The form has more than {MAX_FORM_FIELDS} fields; send fewer."
+        ) from None
+
+
+async def _multipart(request: Request) -> list[tuple[str, str]]:
+    try:
+        form = await request.form(max_fields=MAX_FORM_FIELDS)
+    except StarletteHTTPException as exc:
+        raise ProtocolError(400, f"The form could not be read: {exc.detail}") from None
+    items = []
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            raise ProtocolError(
+                400, f"'{key}' is a file; this endpoint takes text parameters only."
+            )
+        items.append((key, value))
+    return items
+
+
+def _merge(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    values: dict[str, list[str]] = {}
+    listed: set[str] = set()
+    for key, value in items:
+        if key.endswith("[]"):
+            key = key[:-2]
+            listed.add(key)
+        values.setdefault(key, []).append(value)
+    return {
+        key: found if len(found) > 1 or key in listed else found[0] for key, found in values.items()
+    }
+
+
+def validate(model: type[M], params: dict[str, Any], missing: str, invalid: str) -> M:
+    """``params`` as ``model``, or a 400 in the protocol's words: ``missing`` and
+    ``invalid`` are templates for the first problem's parameter name (``{name}``) and
+    pydantic's explanation (``{why}``)."""
+    try:
+        return model.model_validate(params)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "body"
+        template = missing if error["type"] == "missing" else invalid
+        raise ProtocolError(400, template.format(name=name, why=error["msg"])) from None
+
+
+def body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    """OpenAPI request body of an adapter route: the same fields as JSON or as a form."""
+    schema = model.model_json_schema()
+    content = {
+        "application/json": {"schema": schema},
+        "application/x-www-form-urlencoded": {"schema": schema},
+    }
+    return {"requestBody": {"required": True, "content": content}}
+
+
+Answer = Callable[[int, str, dict[str, str]], Response]
+
+
+def shaped_route(answer: Answer) -> type[APIRoute]:
+    """A route class whose every error is answered by ``answer(status, message, headers)``
+    (Warta's own status for it), so one adapter's routes speak its protocol's errors."""
+
+    class ShapedRoute(APIRoute):
+        served: ClassVar[dict[str, set[str]]] = {}  # path -> methods, over this class's routes
+
+        def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+            super().__init__(path, endpoint, **kwargs)
+            self.served.setdefault(self.path, set()).update(self.methods or ())
+
+        async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+            if self.methods and scope["method"] not in self.methods:
+                allowed = ", ".join(sorted(self.served[self.path]))
+                message = f"{scope['method']} is not accepted here; use {allowed}."
+                response = answer(405, message, {"Allow": allowed})
+                await response(scope, receive, send)
+                return
+            await super().handle(scope, receive, send)
+
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            handler = super().get_route_handler()
+
+            async def handle(request: Request) -> Response:
+                try:
+                    return await handler(request)
+                except Exception as exc:  # noqa: BLE001 - every error gets the protocol's shape
+                    return answer(*_classify(exc, request))
+
+            return handle
+
+    return ShapedRoute
+
+
+def _classify(exc: Exception, request: Request) -> tuple[int, str, dict[str, str]]:
+    if isinstance(exc, WartaError):
+        return exc.status, exc.message, exc.headers
+    if isinstance(exc, RequestValidationError):
+        return 422, describe_problems(exc.errors()), {}
+    if isinstance(exc, StarletteHTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) else "The request was not accepted."
+        return exc.status_code, detail, dict(exc.headers or {})
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return 500, "The server failed to handle this request; it has been logged.", {}
