@@ -8,11 +8,12 @@ answer. The job goes through the same pipeline, batcher, cache and limits as ``/
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
 import time
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, TypeVar
 from urllib.parse import parse_qsl
@@ -33,8 +34,8 @@ from app.core.config import Settings
 from app.core.errors import WartaError
 from app.services.batcher import RequestScope
 from app.services.coalesce import Abandoned, Coalescer
-from app.services.detect import Detection
-from app.services.translate import detect_each, translate_languages
+from app.services.detect import Detection, LanguageDetector
+from app.services.translate import INLINE_PLAN_CHARS, translate_detected
 from app.services.usage import UsageCounter
 
 log = logging.getLogger(__name__)
@@ -136,16 +137,34 @@ async def _translate(state: AppState, job: CompatJob, abandoned: Abandoned) -> l
         deadline=time.monotonic() + state.settings.request_timeout_s, disconnected=abandoned
     )
     work = get_work(state, scope)
-    if job.source == "auto":
-        detections = await detect_each(work.detector, job.texts)
-    else:
-        detections = [Detection(job.source, 1.0)] * len(job.texts)
-    languages = [d.language for d in detections]
-    results = await translate_languages(work.translate, job.texts, languages)
-    return [
-        Translated(result.text, d.language, d.confidence)
-        for (result, _), d in zip(results, detections, strict=True)
-    ]
+    detections = await detect_texts(work.detector, job.texts, job.source)
+    groups: dict[str, list[int]] = {}
+    for i, detection in enumerate(detections):
+        groups.setdefault(detection.language, []).append(i)
+    # Each language's texts go to the one service with their language named, so it decides
+    # what is translated and what comes back unchanged, and nothing is detected twice.
+    parts = await asyncio.gather(
+        *(
+            translate_detected(work.translate, work.detector, [job.texts[i] for i in found], lang)
+            for lang, found in groups.items()
+        )
+    )
+    texts = [""] * len(job.texts)
+    for found, part in zip(groups.values(), parts, strict=True):
+        for i, (result, _) in zip(found, part, strict=True):
+            texts[i] = result.text
+    return [Translated(t, d.language, d.confidence) for t, d in zip(texts, detections, strict=True)]
+
+
+async def detect_texts(
+    detector: LanguageDetector, texts: Sequence[str], source: str
+) -> list[Detection]:
+    """Each text's language and confidence: detected for ``auto``, else as named."""
+    if source != "auto":
+        return [Detection(source, 1.0)] * len(texts)
+    if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
+        return detector.detect_many(texts)
+    return await asyncio.to_thread(detector.detect_many, texts)
 
 
 def key_account(settings: Settings, given: str | None) -> str | None:

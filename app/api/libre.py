@@ -23,6 +23,7 @@ from app.api.compat import (
     ProtocolError,
     Translated,
     body_doc,
+    detect_texts,
     key_account,
     read_params,
     shaped_route,
@@ -32,7 +33,6 @@ from app.api.compat import (
 from app.api.deps import DetectorDep, SettingsDep, StateDep
 from app.api.routes import _summaries_from_docstrings
 from app.core.config import Settings
-from app.services.translate import detect_each
 
 TARGET = "en"
 FORMATS = ("text", "html")
@@ -192,7 +192,7 @@ async def detect(
     if not body.q:
         raise ProtocolError(400, MISSING.format(name="q"))
     _check_limits([body.q], settings)
-    (detection,) = await detect_each(detector, [body.q])
+    (detection,) = await detect_texts(detector, [body.q], "auto")
     return [_detection(detection.language, detection.confidence)]
 
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.engines.base import GenerationOptions, Seq2SeqEngine
-from app.services.detect import TRANSLATED_LANGUAGES, Detection, LanguageDetector
+from app.services.detect import TRANSLATED_LANGUAGES, LanguageDetector
 from app.text.chunk import fit_to_limit
 from app.text.normalize import normalize, split_paragraphs
 from app.text.quality import assess, severity
@@ -259,20 +259,17 @@ def passthrough(text: str) -> TranslationResult:
     return TranslationResult(text, segments)
 
 
-async def detect_each(detector: LanguageDetector, texts: Sequence[str]) -> list[Detection]:
-    """The detection (language and confidence) of each text; long texts off the event loop."""
-    if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
-        return detector.detect_many(texts)
-    return await asyncio.to_thread(detector.detect_many, texts)
-
-
 async def detect_languages(
     detector: LanguageDetector, texts: Sequence[str], source_lang: str
 ) -> list[str]:
     """Language of each text: detected for ``auto``, taken as given otherwise."""
     if source_lang != "auto":
         return [source_lang] * len(texts)
-    return [d.language for d in await detect_each(detector, texts)]
+    if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
+        detections = detector.detect_many(texts)
+    else:
+        detections = await asyncio.to_thread(detector.detect_many, texts)
+    return [d.language for d in detections]
 
 
 async def translate_detected(
@@ -284,14 +281,6 @@ async def translate_detected(
     """(result, language) per text: Indonesian and Malay are translated; English and
     text with no recognisable language come back unchanged."""
     languages = await detect_languages(detector, texts, source_lang)
-    return await translate_languages(translate, texts, languages)
-
-
-async def translate_languages(
-    translate: Translate, texts: Sequence[str], languages: Sequence[str]
-) -> list[tuple[TranslationResult, str]]:
-    """(result, language) per text whose language is already known: the same rule as
-    ``translate_detected``, for callers that keep the detections themselves."""
     chosen = [i for i, lang in enumerate(languages) if lang in TRANSLATED_LANGUAGES]
     translated = await translate([texts[i] for i in chosen]) if chosen else []
     results = dict(zip(chosen, translated, strict=True))
