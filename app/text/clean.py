@@ -1,7 +1,7 @@
 """News cleaning: separate the article body from news-site furniture.
 
-Body lines are kept verbatim (after :func:`app.text.normalize.normalize` and mojibake
-repair); every line or fragment taken out is listed in ``removed``, with the name of the
+Body lines are kept verbatim (after :func:`app.text.normalize.normalize`, which repairs
+mojibake too); every line or fragment taken out is listed in ``removed``, with the name of the
 rule that took it in ``reasons``, so a client can see and restore it. The dateline
 ("JAKARTA, KOMPAS.com -") is recorded in ``metadata`` but stays in the body by default:
 it is glued to the first sentence, and cutting it would change a body sentence. Pass
@@ -44,7 +44,7 @@ def clean_text(text: str, *, strip_dateline: bool = False) -> CleanedText:
     Text is repaired (mojibake) and normalised first; what comes back in ``text`` is the
     body lines of that normalised text, unchanged, in their order.
     """
-    normalised = normalize(_repair(text))
+    normalised = normalize(text)
     lines = _split_lines(normalised)
     metadata: dict[str, str] = {}
     _mark_lines(lines, metadata)
@@ -74,13 +74,6 @@ def clean_html(html: str, *, strip_dateline: bool = False) -> CleanedText:
     cleaned.removed = dropped + cleaned.removed
     cleaned.reasons = ["page"] * len(dropped) + cleaned.reasons
     return cleaned
-
-
-def _repair(text: str) -> str:
-    # Text decoded with the wrong codec ("â€œ" for a curly quote) is common in pastes.
-    import ftfy
-
-    return ftfy.fix_text(text, normalization="NFC")
 
 
 def _mark_lines(lines: list[_Line], metadata: dict[str, str]) -> None:
