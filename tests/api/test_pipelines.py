@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
@@ -130,22 +131,40 @@ def test_article_request_errors(client: TestClient) -> None:
 class LoopingSummarizer(FakeEngine):
     """A summariser stuck in a loop, as an untrained or broken model can be."""
 
-    def __init__(self) -> None:
+    def __init__(self, output: str = "the flood the flood the flood the flood") -> None:
         super().__init__(max_input_tokens=1024, role="summarization")
+        self.output = output
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
         super().generate(texts, options)
-        return ["the flood the flood the flood the flood" for _ in texts]
+        return [self.output for _ in texts]
 
 
-def test_degenerate_summary_is_flagged_not_passed_off_as_fine() -> None:
-    engines = Engines(translation=FakeEngine(), summarization=LoopingSummarizer())
+@pytest.mark.parametrize(
+    ("output", "flags"),
+    [
+        ("the flood the flood the flood the flood", ["repetition"]),
+        (
+            "Floods hit East Jakarta Timur Timur Timur on Monday, officials said said said.",
+            ["repetition"],
+        ),
+        ("Floods hit East Jakarta.\x00\x1b Hundreds of houses were submerged\ufffd.", ["control"]),
+        ("Timur Timur Timur\x07 said said said", ["repetition", "control"]),
+        ("Floods hit East Jakarta. Hundreds of houses were submerged.", []),
+    ],
+)
+def test_degenerate_summary_is_flagged_not_passed_off_as_fine(
+    output: str, flags: list[str]
+) -> None:
+    engines = Engines(translation=FakeEngine(), summarization=LoopingSummarizer(output))
     app = create_app(Settings(max_batch_wait_ms=1.0), engines=engines, detector=default_detector())
     with TestClient(app) as client:
         summary = post(client, "/v1/summarize", {"text": BODY})
         article = post(client, "/v1/articles", {"text": BODY})
         extractive = post(client, "/v1/summarize", {"text": BODY, "mode": "extractive"})
     assert summary.json()["mode"] == "abstractive"
-    assert summary.json()["flags"] == ["repetition"]
-    assert article.json()["summary_flags"] == ["repetition"]
+    assert summary.json()["summary"] == output
+    assert summary.json()["flags"] == flags
+    assert article.json()["summary"] == output
+    assert article.json()["summary_flags"] == flags
     assert extractive.json()["flags"] == []
