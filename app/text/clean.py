@@ -94,6 +94,7 @@ def _mark_lines(lines: list[_Line], metadata: dict[str, str]) -> None:
                 if reason == "credit":
                     _read_credit(line.text, metadata)
             else:
+                _cut_markup(line)
                 _cut_fragments(line)
         i += 1
 
@@ -157,6 +158,19 @@ def _read_credit(text: str, metadata: dict[str, str]) -> None:
     for match in rules.CREDIT_FIELD.finditer(text):
         key = rules.CREDIT_KEYS[match.group(1).lower()]
         metadata.setdefault(key, match.group(2).strip())
+
+
+def _cut_markup(line: _Line) -> None:
+    """Cut markup out of a line, keeping the body sentences around it; a line with none
+    is dropped whole."""
+    if not rules.MARKUP.search(line.text):
+        return
+    body, cut = rules.split_markup(line.text)
+    if body:
+        line.text = " ".join(body)
+        line.fragments += [("markup", piece) for piece in cut]
+    else:
+        _drop(line, "markup")
 
 
 def _cut_fragments(line: _Line) -> None:

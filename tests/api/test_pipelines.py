@@ -48,6 +48,29 @@ def test_clean_html_and_input_errors(client: TestClient) -> None:
         assert set(response.json()["error"]) == {"code", "message"}
 
 
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_a_deeply_nested_page_is_cleaned_and_translated_whole(
+    client: TestClient, depth: int
+) -> None:
+    paragraphs = [
+        "Harga beras naik tiga persen bulan ini menurut Badan Pusat Statistik.",
+        "Pedagang di Pasar Induk Cipinang mengeluhkan sepinya pembeli sejak pekan lalu.",
+    ]
+    html = (
+        "<html><body>"
+        + "<div>" * depth
+        + f"<p>{paragraphs[0]}</p>"
+        + "</div>" * depth
+        + f"<p>{paragraphs[1]}</p></body></html>"
+    )
+    cleaned = post(client, "/v1/clean", {"html": html})
+    assert cleaned.status_code == 200
+    assert cleaned.json()["text"].split("\n") == paragraphs
+    article = post(client, "/v1/articles", {"html": html})
+    assert article.status_code == 200, article.text
+    assert [s["source"] for s in article.json()["segments"]] == paragraphs
+
+
 def test_summarize_extractive_translates_only_selected_sentences(make_app: AppFactory) -> None:
     engine = FakeEngine()
     with TestClient(make_app(engine)) as client:
