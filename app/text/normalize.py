@@ -59,8 +59,9 @@ def normalize(text: str) -> str:
     # the same text back when it normalises normalised text again.
     for _ in range(_MAX_ROUNDS):
         fixed = _normalize_once(text)
-        if fixed == text:
-            break
+        # Plain ASCII without character references holds nothing left to repair.
+        if fixed == text or (fixed.isascii() and "&" not in fixed):
+            return fixed
         text = fixed
     return text
 
