@@ -51,6 +51,11 @@ class ModelInfo(BaseModel):
     engine: str = Field(examples=["ctranslate2"])
     device: str = Field(examples=["cpu"])
     compute_type: str = Field(examples=["int8"])
+    revision: str | None = Field(
+        None,
+        description="The pinned repository revision (WARTA_TRANSLATION_REVISION / "
+        "WARTA_SUMMARIZATION_REVISION), when one is set",
+    )
 
 
 class ModelsResponse(BaseModel):
@@ -85,7 +90,7 @@ class SegmentOut(BaseModel):
     flags: list[str] = Field(
         default_factory=list,
         description="What still looks wrong with this translation (e.g. `repetition`, "
-        "`numbers`); empty when it looks fine.",
+        "`numbers`, `control`: control or replacement characters); empty when it looks fine.",
     )
 
     @classmethod
@@ -163,7 +168,8 @@ class SummarizeResponse(BaseModel):
     sentences_total: int = Field(0, description="Sentences in the cleaned text")
     flags: list[str] = Field(
         default_factory=list,
-        description="What looks wrong with a generated summary (`repetition`, `empty`)",
+        description="What looks wrong with a generated summary (`repetition`, `empty`, "
+        "`control`: control or replacement characters)",
     )
 
     @classmethod
@@ -242,7 +248,8 @@ class ArticleResponse(BaseModel):
     summary_mode: Literal["extractive", "abstractive"]
     summary_flags: list[str] = Field(
         default_factory=list,
-        description="What looks wrong with a generated summary (`repetition`, `empty`)",
+        description="What looks wrong with a generated summary (`repetition`, `empty`, "
+        "`control`: control or replacement characters)",
     )
     segments: list[SegmentOut] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)

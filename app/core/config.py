@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -9,6 +10,14 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 COMPAT_APIS = ("deepl", "libretranslate")
+
+
+def default_database_url() -> str:
+    """SQLite in the user's data directory: ``$XDG_DATA_HOME/warta/warta.db``."""
+    data_home = os.environ.get("XDG_DATA_HOME", "")
+    # The XDG spec says to ignore a relative path.
+    base = Path(data_home) if os.path.isabs(data_home) else Path.home() / ".local" / "share"
+    return "sqlite:///" + str(base / "warta" / "warta.db")
 
 
 class Settings(BaseSettings):
@@ -31,6 +40,10 @@ class Settings(BaseSettings):
     api_keys: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
+    database_url: str = Field(
+        default_factory=default_database_url,
+        description="where glossaries, jobs and usage live: sqlite:///PATH or postgresql://...",
+    )
 
     threads: int = Field(0, ge=0, description="CPU threads per model; 0 = all cores")
     beam_size: int = Field(4, ge=1, le=16)
