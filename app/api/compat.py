@@ -37,13 +37,13 @@ from app.services.coalesce import Abandoned, Coalescer
 from app.services.detect import Detection, LanguageDetector
 from app.services.translate import INLINE_PLAN_CHARS, translate_detected
 from app.services.usage import UsageCounter
+from app.store import owner_for_key
 
 log = logging.getLogger(__name__)
 
 # How long a translation whose clients all left goes on waiting for one of them to send the
 # same request again (the DeepL SDKs retry at once after their 10 s timeout).
 RETRY_GRACE_S = 10.0
-ANONYMOUS = "anonymous"  # the one account when WARTA_API_KEYS is not set
 LANGUAGE_NAMES = {"id": "Indonesian", "ms": "Malay", "en": "English"}
 SOURCE_LANGUAGES = ("id", "ms")  # translated into English; anything else is not a source
 MAX_FORM_FIELDS = 1000
@@ -168,18 +168,19 @@ async def detect_texts(
 
 
 def key_account(settings: Settings, given: str | None) -> str | None:
-    """The account a request counts against: its key when keys are configured (None when
-    it is missing or wrong), else the one anonymous account."""
+    """The account a request counts against: the owner id of its key when keys are
+    configured (None when it is missing or wrong), else the one owner of a server without
+    keys (""). Owner ids are digests (``owner_for_key``), so no key is kept anywhere."""
     keys = settings.api_key_list
     if not keys:
-        return ANONYMOUS
+        return owner_for_key(None)
     if not given:
         return None
     matched = None
     for key in keys:  # every key compared, in constant time, so timing reveals nothing
         if hmac.compare_digest(given.encode(), key.encode()):
             matched = key
-    return matched
+    return owner_for_key(matched) if matched is not None else None
 
 
 async def read_params(request: Request, max_bytes: int | None = None) -> dict[str, Any]:

@@ -1,13 +1,18 @@
-"""Characters translated per API key, as the compatible APIs report usage.
+"""Characters translated per account, as the compatible APIs report usage.
 
-``UsageCounter`` is the whole interface; ``MemoryUsage`` keeps the counts in this process
-(they start at zero on every start). A durable counter only has to offer the same two
-coroutines to replace it where the app is built.
+``UsageCounter`` is the whole interface. ``MemoryUsage`` keeps the counts in this process
+(zero on every start); ``StoreUsage`` keeps them in the durable store, where they survive
+restarts and replicas share them. Accounts are owner ids (``app.store.owner_for_key``):
+digests of the keys, "" when authentication is off.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol
+
+from app.store import Store
+from app.store.usage import add_usage, get_usage
 
 
 class UsageCounter(Protocol):
@@ -36,3 +41,18 @@ class MemoryUsage:
     async def count(self, account: str) -> int:
         """Characters counted so far for ``account``."""
         return self._counts.get(account, 0)
+
+
+class StoreUsage:
+    """A ``UsageCounter`` in the durable store (its blocking calls run in a worker thread)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def add(self, account: str, characters: int) -> None:
+        """Count ``characters`` more for ``account``."""
+        await asyncio.to_thread(add_usage, self.store, account or None, characters)
+
+    async def count(self, account: str) -> int:
+        """Characters counted so far for ``account``."""
+        return await asyncio.to_thread(get_usage, self.store, account or None)

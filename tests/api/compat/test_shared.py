@@ -8,6 +8,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import deepl
 import httpx
@@ -16,8 +17,12 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from sqlalchemy import text
 
 from app.core.config import Settings
+from app.services.usage import StoreUsage
+from app.store import open_store, owner_for_key
+from app.store.usage import get_usage
 from tests.api.conftest import AppFactory, GatedEngine, fake_translation
 from tests.api.test_load import wait_until
 
@@ -154,3 +159,21 @@ def test_metrics_by_api(client: TestClient) -> None:
     assert 'warta_requests_total{method="POST",route="/translate",status="200"} 1.0' in text
     for api in ("deepl", "libretranslate"):
         assert f'warta_compat_characters_total{{api="{api}"}} {float(len(TEXT))}' in text
+
+
+def test_usage_in_the_durable_store_is_counted_under_the_keys_digest(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'warta.db'}")
+    app = make_app(api_keys="secret-key")
+    headers = {"Authorization": "DeepL-Auth-Key secret-key"}
+    try:
+        with TestClient(app) as client:
+            app.state.compat.usage = StoreUsage(store)  # what create_app passes once it opens one
+            client.post("/v2/translate", json=REQUEST, headers=headers)
+            assert client.get("/v2/usage", headers=headers).json()["character_count"] == len(TEXT)
+        assert get_usage(store, owner_for_key("secret-key")) == len(TEXT)
+        with store.read() as conn:
+            assert "secret-key" not in str(conn.execute(text("SELECT * FROM usage")).all())
+    finally:
+        store.close()
