@@ -23,14 +23,12 @@ from app.api.compat import (
     CompatDep,
     CompatJob,
     ProtocolError,
-    body_doc,
     key_account,
-    read_params,
     shaped_route,
     translate_job,
-    validate,
 )
 from app.api.deps import StateDep
+from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings, check_text_limits
 from app.core.errors import Unauthorized
 

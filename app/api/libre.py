@@ -22,15 +22,13 @@ from app.api.compat import (
     CompatJob,
     ProtocolError,
     Translated,
-    body_doc,
     detect_texts,
     key_account,
-    read_params,
     shaped_route,
     translate_job,
-    validate,
 )
 from app.api.deps import DetectorDep, SettingsDep, StateDep
+from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings
 from app.core.config import Settings
 
