@@ -131,6 +131,11 @@ class Batcher:
         """Units waiting for the engine (not counting the batch being generated)."""
         return sum(self._pending.values())
 
+    @property
+    def working(self) -> bool:
+        """True while the worker thread runs (after ``close``: a batch is still generating)."""
+        return self._thread.is_alive()
+
     def start(self) -> None:
         """Start the worker thread."""
         self._thread.start()
