@@ -122,6 +122,7 @@ class Batcher:
         self._pending: dict[Priority, int] = dict.fromkeys(PRIORITIES, 0)
         self._pending_tokens = 0
         self._turns = Turns()
+        self._submitted = 0  # jobs ever queued: tells the worker a follow-up pass arrived
         self._closed = False
         self._rate = 0.0  # units per second, smoothed; sizes Retry-After
         self._thread = threading.Thread(target=self._run, name=f"batcher-{name}", daemon=True)
@@ -228,6 +229,7 @@ class Batcher:
                     retry_after=self._retry_after(),
                 )
             job.enqueued = time.monotonic()
+            self._submitted += 1
             self._jobs.append(job)
             self._live.add(job)
             self._pending[job.priority] += job.queued
@@ -251,13 +253,27 @@ class Batcher:
         self._jobs = [j for j in self._jobs if j is not job]
 
     def _run(self) -> None:
+        answered = False
         while True:
             with self._cond:
+                if answered:
+                    self._wait_for_follow_up()
                 if not self._wait_for_work():
                     return
                 items, options = self._take()
-            if items and options is not None:
-                self._execute(items, options)
+            answered = self._execute(items, options) if items and options else False
+
+    def _wait_for_follow_up(self) -> None:
+        """After a batch that answered requests, give them ``max_wait_s`` to send their
+        next pass (a retry, the next step of an article) before the next batch starts;
+        otherwise that pass would wait out a whole batch of other requests' work."""
+        mark = self._submitted
+        until = time.monotonic() + self.max_wait_s
+        while not self._closed and self._submitted == mark:
+            left = until - time.monotonic()
+            if left <= 0:
+                return
+            self._cond.wait(left)
 
     def _wait_for_work(self) -> bool:
         """Block until a batch is worth taking; False once closed (lock held)."""
@@ -287,7 +303,8 @@ class Batcher:
         self._jobs = [j for j in self._jobs if j.queued]
         return items, options
 
-    def _execute(self, items: list[tuple[Job, int]], options: GenerationOptions) -> None:
+    def _execute(self, items: list[tuple[Job, int]], options: GenerationOptions) -> bool:
+        """Run one batch and route its outputs; True when it answered a request."""
         texts = [job.texts[i] for job, i in items]
         unique = list(dict.fromkeys(texts))  # identical units from different requests run once
         started = time.perf_counter()
@@ -298,7 +315,7 @@ class Batcher:
         except Exception as exc:  # noqa: BLE001 - every waiting request must hear about it
             log.exception("%s engine call failed", self.name)
             self._fail({job for job, _ in items}, exc)
-            return
+            return True
         seconds = time.perf_counter() - started
         self._rate = len(unique) / max(seconds, 1e-6) * 0.3 + self._rate * 0.7
         if self.cache is not None:
@@ -307,6 +324,7 @@ class Batcher:
             tokens = {t: job.lengths[i] for (job, i), t in zip(items, texts, strict=True)}
             self.observer(len(unique), sum(tokens.values()), seconds)
         by_text = dict(zip(unique, outputs, strict=True))
+        answered = False
         with self._cond:
             for job, i in items:
                 if job.dead or job not in self._live:
@@ -316,6 +334,8 @@ class Batcher:
                 if job.remaining == 0:
                     self._live.discard(job)
                     _settle_threadsafe(job, result=job.outputs)
+                    answered = True
+        return answered
 
     def _fail(self, jobs: set[Job], error: BaseException) -> None:
         with self._cond:
