@@ -17,9 +17,10 @@ from app.core.config import Settings
 from app.core.errors import ModelNotReady, Unauthorized
 from app.engines.base import EngineInfo
 from app.engines.loader import Engines
-from app.services.batcher import STOPPING, Batcher, RequestScope
+from app.services.batcher import STOPPING, Batcher
 from app.services.detect import LanguageDetector
 from app.services.translate import TranslationPipeline
+from app.services.waiting import RequestScope
 from app.services.work import Work, work_through
 
 

@@ -12,7 +12,8 @@ import pytest
 from app.core.errors import DeadlineExceeded, ModelNotReady, Overloaded, TextTooLong
 from app.engines.base import GenerationOptions
 from app.engines.cache import SentenceCache
-from app.services.batcher import Batcher, ClientDisconnected, RequestScope
+from app.services.batcher import Batcher
+from app.services.waiting import ClientDisconnected, RequestScope
 from tests.api.conftest import GatedEngine, fake_translation
 from tests.fakes import FakeEngine
 
