@@ -38,7 +38,7 @@ def unpaired_surrogate(text: str) -> int | None:
     return None
 
 
-def _surrogate_problem(data: Any) -> str | None:
+def surrogate_problem(data: Any) -> str | None:
     """Where the first string with an unpaired surrogate is in decoded JSON (keys too)."""
     stack: list[tuple[str, Any]] = [("", data)]
     while stack:  # iterative: a deeply nested request must not exhaust the Python stack
@@ -67,7 +67,7 @@ class Request(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _valid_unicode(cls, data: Any) -> Any:
-        problem = _surrogate_problem(data)
+        problem = surrogate_problem(data)
         if problem is not None:
             raise PydanticCustomError("unpaired_surrogate", problem)
         return data
