@@ -17,12 +17,12 @@ from app.api.compat import CompatState
 from app.api.deps import AppState
 from app.api.errors import install_error_handlers
 from app.api.metrics import Metrics
-from app.api.middleware import BodyLimitMiddleware, MetricsMiddleware
+from app.api.middleware import BodyLimitMiddleware, MetricsMiddleware, ShieldMiddleware
 from app.api.routes import ops, v1
 from app.api.web import router as web
 from app.core.config import Settings
 from app.engines.base import GenerationOptions, Seq2SeqEngine
-from app.engines.cache import CachedEngine
+from app.engines.cache import SentenceCache
 from app.engines.loader import Engines, load_engines
 from app.services.batcher import Batcher
 from app.services.detect import LanguageDetector, default_detector
@@ -35,6 +35,7 @@ WARMUP_TEXT = "Harga beras naik lima persen bulan ini."
 # JSON may escape one character as up to 12 bytes ("\ud83d\ude00"); 6 per character plus
 # room for options covers real text, while 4 MiB leaves room for whole HTML pages.
 MIN_BODY_BYTES = 4 * 1024 * 1024
+CLOSE_WAIT_S = 1.0  # at exit, how long a batch still generating is waited for
 
 
 def body_limit(settings: Settings) -> int:
@@ -59,10 +60,11 @@ def create_app(
         try:
             yield
         finally:
-            state.ready = False
-            metrics.ready.set(0)
+            state.stop_work()
+            # Waiters were answered above; a batch still generating cannot be interrupted,
+            # and the process does not wait for it.
             for batcher in batchers:
-                await asyncio.to_thread(batcher.close)
+                await asyncio.to_thread(batcher.close, CLOSE_WAIT_S)
 
     app = FastAPI(
         title="Warta",
@@ -70,6 +72,8 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
         strict_content_type=False,  # a JSON body without a Content-Type header is still JSON
+        # No redirect to the slash-less path: its target would be built from the Host header.
+        redirect_slashes=False,
     )
     app.state.warta = state
     install_error_handlers(app)
@@ -80,7 +84,13 @@ def create_app(
     for name, router in (("deepl", deepl.router), ("libretranslate", libre.router)):
         if name in settings.compat_apis:
             app.include_router(router)  # at the root: clients join their paths to the base URL
-    app.add_middleware(BodyLimitMiddleware, max_bytes=body_limit(settings))
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=body_limit(settings),
+        timeout_s=settings.body_timeout_s,
+        in_flight=metrics.in_flight,
+    )
+    app.add_middleware(ShieldMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: sees every answer
     return app
 
@@ -97,11 +107,13 @@ async def _start(
         metrics.model_load_seconds.labels(role).set(seconds)
     if settings.warmup:
         await asyncio.to_thread(_warm_up, engines, GenerationOptions(beam_size=settings.beam_size))
-    translation_engine = engines.translation
+    cache = None
     if settings.cache_size > 0:
-        translation_engine = CachedEngine(translation_engine, settings.cache_size)
-        metrics.live.caches["translation"] = translation_engine
-    state.translation_batcher = _batcher(translation_engine, settings, metrics, "translation")
+        cache = SentenceCache(settings.cache_size)
+        metrics.live.caches["translation"] = cache
+    state.translation_batcher = _batcher(
+        engines.translation, settings, metrics, "translation", cache
+    )
     batchers = [state.translation_batcher]
     state.pipeline = pipeline_for(
         engines.translation, settings.beam_size, metrics.sentence_counter()
@@ -128,12 +140,20 @@ async def _start(
     return batchers
 
 
-def _batcher(engine: Seq2SeqEngine, settings: Settings, metrics: Metrics, role: str) -> Batcher:
+def _batcher(
+    engine: Seq2SeqEngine,
+    settings: Settings,
+    metrics: Metrics,
+    role: str,
+    cache: SentenceCache | None = None,
+) -> Batcher:
     batcher = Batcher(
         engine,
         max_batch_tokens=settings.max_batch_tokens,
         max_wait_s=settings.max_batch_wait_ms / 1000,
         max_queue=settings.max_queue_sentences,
+        max_batch_queue=settings.max_batch_queue_sentences,
+        cache=cache,
         observer=metrics.batch_observer(role),
         name=role,
     )

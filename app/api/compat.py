@@ -28,11 +28,11 @@ from app.api.errors import describe_problems
 from app.api.metrics import Metrics
 from app.core.config import Settings
 from app.core.errors import WartaError
-from app.services.batcher import RequestScope
 from app.services.coalesce import Abandoned, Coalescer
 from app.services.detect import Detection, LanguageDetector
 from app.services.translate import INLINE_PLAN_CHARS, translate_detected
 from app.services.usage import UsageCounter
+from app.services.waiting import RequestScope
 from app.store import owner_for_key
 
 log = logging.getLogger(__name__)

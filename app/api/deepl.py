@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response, Security
+from fastapi import APIRouter, Depends, Request, Response, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -27,7 +27,7 @@ from app.api.compat import (
     shaped_route,
     translate_job,
 )
-from app.api.deps import StateDep
+from app.api.deps import StateDep, accepting_work
 from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings, check_text_limits
 from app.core.errors import Unauthorized
@@ -59,6 +59,7 @@ class DeepLError(BaseModel):
 
 router = APIRouter(
     tags=["DeepL API v2"],
+    dependencies=[Depends(accepting_work)],  # new work gets 503 once the server is stopping
     route_class=shaped_route(deepl_error),
     responses={status: {"model": DeepLError} for status in (400, 403, 503)},
 )

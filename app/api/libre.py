@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,7 +27,7 @@ from app.api.compat import (
     shaped_route,
     translate_job,
 )
-from app.api.deps import DetectorDep, SettingsDep, StateDep
+from app.api.deps import DetectorDep, SettingsDep, StateDep, accepting_work
 from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings
 from app.core.config import Settings
@@ -53,6 +53,7 @@ class LibreError(BaseModel):
 
 router = APIRouter(
     tags=["LibreTranslate API"],
+    dependencies=[Depends(accepting_work)],  # new work gets 503 once the server is stopping
     route_class=shaped_route(libre_error),
     responses={status: {"model": LibreError} for status in (400, 403, 429, 503)},
 )

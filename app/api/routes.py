@@ -10,7 +10,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 from fastapi.routing import APIRoute
 
-from app.api.deps import DetectorDep, SettingsDep, StateDep, WorkDep, require_api_key
+from app.api.deps import (
+    DetectorDep,
+    SettingsDep,
+    StateDep,
+    WorkDep,
+    accepting_work,
+    require_api_key,
+)
 from app.api.metrics import CONTENT_TYPE
 from app.api.schemas import (
     ArticleRequest,
@@ -32,6 +39,7 @@ from app.api.schemas import (
 from app.core.config import Settings
 from app.core.errors import ModelNotReady, TextTooLong
 from app.services.article import clean_article, process_article
+from app.services.batcher import STOPPING
 from app.services.summarize import summarize_text
 from app.services.translate import INLINE_PLAN_CHARS, translate_detected
 
@@ -43,7 +51,7 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 ops = APIRouter(tags=["operations"])
 v1 = APIRouter(
     prefix="/v1",
-    dependencies=[Depends(require_api_key)],
+    dependencies=[Depends(require_api_key), Depends(accepting_work)],
     responses=_errors(401, 422, 503),
 )
 
@@ -57,9 +65,16 @@ async def healthz() -> Health:
 @ops.get("/readyz", response_model=Health, responses=_errors(503))
 async def readyz(state: StateDep) -> Health:
     """Readiness: 200 once the models are loaded and warm, 503 before and while stopping."""
+    if state.stopping:
+        raise ModelNotReady(STOPPING)
     if not state.ready:
         raise ModelNotReady("The models are still loading; retry in a few seconds.")
     return Health(status="ready")
+
+
+# Load balancers probe with HEAD; the same handlers answer it (the server sends no body).
+ops.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)
+ops.add_api_route("/readyz", readyz, methods=["HEAD"], include_in_schema=False)
 
 
 @ops.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}})

@@ -1,14 +1,17 @@
 """Request and response models of the HTTP API (pydantic lives only at this edge).
 
 Requests are strict (no type coercion) and reject unknown fields, so a typo in an
-option is a 422 rather than silently ignored.
+option is a 422 rather than silently ignored. Every string anywhere in a request must be
+valid Unicode: JSON can escape half of a surrogate pair (``"\\ud800"``), which no encoder
+can write out again, so such a request is a 422 naming the field and the position.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from app.services.article import ArticleResult
 from app.services.detect import Detection
@@ -26,8 +29,48 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def unpaired_surrogate(text: str) -> int | None:
+    """Index of the first unpaired UTF-16 surrogate in ``text``, or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
+
+
+def surrogate_problem(data: Any) -> str | None:
+    """Where the first string with an unpaired surrogate is in decoded JSON (keys too)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:  # iterative: a deeply nested request must not exhaust the Python stack
+        where, value = stack.pop()
+        if isinstance(value, str):
+            at = unpaired_surrogate(value)
+            if at is not None:
+                return (
+                    f"{where or 'the body'}: unpaired surrogate U+{ord(value[at]):04X} at "
+                    f"character {at} (from 0); send valid Unicode, with a character outside "
+                    "the Basic Multilingual Plane as a surrogate pair or unescaped"
+                )
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                shown = str(key).encode("utf-8", "backslashreplace").decode()  # never echo one
+                name = f"{where}.{shown}" if where else shown
+                stack += [(name, item), (f"{name} (the key)", key)]
+        elif isinstance(value, list):
+            stack += [(f"{where}.{i}", item) for i, item in reversed(list(enumerate(value)))]
+    return None
+
+
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _valid_unicode(cls, data: Any) -> Any:
+        problem = surrogate_problem(data)
+        if problem is not None:
+            raise PydanticCustomError("unpaired_surrogate", problem)
+        return data
 
 
 class ErrorDetail(BaseModel):

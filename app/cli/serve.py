@@ -43,8 +43,7 @@ def serve(
     device: DeviceOpt = None,
 ) -> None:
     """Start the HTTP API: one process, each model loaded once (flags override WARTA_*)."""
-    import uvicorn
-
+    from app.api.server import run_server
     from app.engines.loader import load_engines
     from app.main import create_app
 
@@ -62,13 +61,4 @@ def serve(
         engines = load_engines(settings)
     except WartaError as exc:
         raise fail(exc) from None
-    uvicorn.run(
-        create_app(settings, engines=engines),
-        host=settings.host,
-        port=settings.port,
-        workers=1,
-        log_level="info",
-        # Longer than the idle timeout of common clients and proxies (60 s), so the server
-        # never closes a kept-alive connection just as a client reuses it.
-        timeout_keep_alive=75,
-    )
+    run_server(create_app(settings, engines=engines), settings)

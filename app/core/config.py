@@ -52,11 +52,26 @@ class Settings(BaseSettings):
     max_queue_sentences: int = Field(20_000, gt=0)
     max_texts: int = Field(128, gt=0)
     request_timeout_s: float = Field(300.0, gt=0)
+    max_batch_queue_sentences: int = Field(
+        20_000, gt=0, description="queued sentences of batch-priority work (durable jobs)"
+    )
     cache_size: int = Field(50_000, ge=0, description="sentence cache entries; 0 disables")
     warmup: bool = True
     compat: str = Field(
         "deepl,libretranslate",
         description="compatible APIs to serve: deepl, libretranslate (comma-separated), or none",
+    )
+
+    # Serving: how long a stop may take, and what one connection may hold.
+    shutdown_timeout_s: float = Field(
+        20.0, gt=0, description="after SIGTERM, in-flight work gets this long, then 503"
+    )
+    header_timeout_s: float = Field(10.0, gt=0, description="to send a request's headers")
+    body_timeout_s: float = Field(30.0, gt=0, description="to send a request's whole body")
+    keep_alive_s: int = Field(75, gt=0, description="idle seconds before a kept-alive close")
+    max_connections: int = Field(1024, gt=0, description="open connections, all clients")
+    max_connections_per_client: int = Field(
+        128, ge=0, description="open connections from one IP address; 0 = no per-client cap"
     )
 
     @field_validator("device")

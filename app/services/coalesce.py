@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from app.services.batcher import ClientDisconnected
+from app.services.waiting import ClientDisconnected
 
 T = TypeVar("T")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.services.detect import TRANSLATED_LANGUAGES, LanguageDetector
@@ -24,8 +25,10 @@ from app.text.segment import split_sentences
 # (model inputs, their token counts, decoding options) -> one output per input, same order.
 Runner = Callable[[Sequence[str], Sequence[int], GenerationOptions], Awaitable[list[str]]]
 TokenCounter = Callable[[Sequence[str]], list[int]]
+T = TypeVar("T")
 
 INLINE_PLAN_CHARS = 2_000  # smaller inputs are planned on the event loop (sub-millisecond)
+INLINE_CHECK_UNITS = 64  # fewer outputs are quality-checked on the event loop (milliseconds)
 
 
 @dataclass(frozen=True)
@@ -213,20 +216,22 @@ class TranslationPipeline:
         outputs = await self.run_units(plan.units, plan.unit_tokens, run)
         if self.on_sentences is not None:
             self.on_sentences(plan.sentence_count)
-        return assemble(plan, outputs)
+        return await _checked(len(plan.units), assemble, plan, outputs)
 
     async def run_units(
         self, units: Sequence[str], lengths: Sequence[int], run: Runner
     ) -> list[str]:
         """Translate units; degenerate outputs get one retry with stricter decoding."""
         outputs = await run(units, lengths, self.options)
-        retried = units_to_retry(units, outputs) if self.retry_degenerate else []
+        if not self.retry_degenerate:
+            return outputs
+        retried = await _checked(len(units), units_to_retry, units, outputs)
         if not retried:
             return outputs
         second = await run(
             [units[i] for i in retried], [lengths[i] for i in retried], retry_options(self.options)
         )
-        return merge_retries(units, outputs, retried, second)
+        return await _checked(len(retried), merge_retries, units, outputs, retried, second)
 
     def bind(self, run: Runner) -> Translate:
         """``translate(texts)`` through one driver (e.g. bound to a request's scope)."""
@@ -238,6 +243,14 @@ class TranslationPipeline:
 
 
 Translate = Callable[[Sequence[str]], Awaitable[list[TranslationResult]]]
+
+
+async def _checked(units: int, check: Callable[..., T], *args: Any) -> T:
+    """Run a quality check over ``units`` outputs: inline when few, in a worker thread when
+    many (a long article's checks take a second, and other requests must not wait)."""
+    if units <= INLINE_CHECK_UNITS:
+        return check(*args)
+    return await asyncio.to_thread(check, *args)
 
 
 def pipeline_for(
