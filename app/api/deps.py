@@ -15,7 +15,7 @@ from app.core.config import Settings
 from app.core.errors import ModelNotReady, Unauthorized
 from app.engines.base import EngineInfo
 from app.engines.loader import Engines
-from app.services.batcher import Batcher, RequestScope
+from app.services.batcher import Driver, RequestScope
 from app.services.detect import LanguageDetector
 from app.services.translate import TranslationPipeline
 from app.services.work import Work, work_through
@@ -30,8 +30,8 @@ class AppState:
     models: list[EngineInfo] = field(default_factory=list)
     engines: Engines | None = None
     pipeline: TranslationPipeline | None = None
-    translation_batcher: Batcher | None = None
-    summarization_batcher: Batcher | None = None
+    translation_batcher: Driver | None = None
+    summarization_batcher: Driver | None = None
     detector: LanguageDetector | None = None
     ready: bool = False
 

@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from app.core.errors import DeadlineExceeded, ModelNotReady, Overloaded, TextTooLong, WartaError
 from app.engines.base import GenerationOptions, Seq2SeqEngine
@@ -93,6 +94,25 @@ class RequestScope:
 
     deadline: float | None = None  # time.monotonic() value
     disconnected: Callable[[], Awaitable[bool]] | None = None
+
+
+class Driver(Protocol):
+    """What a server needs of whatever runs one model's units: a ``Runner`` per request,
+    a queue depth for the metrics, and a way to stop. ``Batcher`` is the local one; a
+    server whose models run elsewhere (``app.scale``) supplies its own."""
+
+    @property
+    def queue_depth(self) -> int:
+        """Units accepted but not yet generated."""
+        ...
+
+    def runner(self, scope: RequestScope | None = None) -> Runner:
+        """A pipeline driver bound to one request's scope."""
+        ...
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop; requests still waiting get ``ModelNotReady``."""
+        ...
 
 
 @dataclass(eq=False)
