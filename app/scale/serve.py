@@ -16,7 +16,7 @@ GPUs for a cluster. Settings reach every replica as ``WARTA_*`` variables (the c
 from __future__ import annotations
 
 import asyncio
-import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI
@@ -31,8 +31,6 @@ from app.main import create_app
 from app.scale.remote import ModelCard, RemoteDriver, RemoteEngine
 from app.scale.replica import ModelReplica
 from app.services.batcher import MAX_BATCH_SIZE, Driver
-
-log = logging.getLogger(__name__)
 
 ROLES = {"translation": "Translation", "summarization": "Summarization"}
 
@@ -95,14 +93,32 @@ class Ingress:
 def app(args: dict[str, Any]) -> Application:
     """The Serve application; ``args`` are ``Settings`` fields (``serve run ... key=value``
     or the config's ``args``), passed to every replica on top of its environment."""
-    overrides = dict(args)
+    return build(args)
+
+
+def build(
+    overrides: dict[str, Any], deployments: Mapping[str, Mapping[str, Any]] | None = None
+) -> Application:
+    """The application with ``overrides`` for every replica's settings, and deployment
+    options (by deployment name) on top of the defaults; ``num_replicas`` there replaces
+    autoscaling."""
     settings = Settings(**overrides)
+    given = deployments or {}
+
+    def options(name: str, defaults: dict[str, Any]) -> dict[str, Any]:
+        chosen = {**defaults, **given.get(name, {})}
+        if "num_replicas" in given.get(name, {}):
+            chosen.pop("autoscaling_config", None)
+        return chosen
+
     models = {
-        role: serve.deployment(name=name, **MODEL_OPTIONS)(ModelReplica).bind(role, overrides)
+        role: serve.deployment(name=name, **options(name, MODEL_OPTIONS))(ModelReplica).bind(
+            role, overrides
+        )
         for role, name in ROLES.items()
         if role == "translation" or settings.summarization_enabled
     }
-    ingress = serve.deployment(name="Ingress", **INGRESS_OPTIONS)(Ingress)
+    ingress = serve.deployment(name="Ingress", **options("Ingress", INGRESS_OPTIONS))(Ingress)
     return ingress.bind(models["translation"], models.get("summarization"), overrides)
 
 
