@@ -137,7 +137,7 @@ def run_batch(
 def pool_size(options: BatchOptions) -> int:
     """Actors that fit the cluster: one per ``gpus_per_actor`` of its GPUs, else one per
     ``cpus_per_actor`` of its CPUs."""
-    resources = ray.cluster_resources()  # type: ignore[no-untyped-call]
+    resources = ray.cluster_resources()
     if options.gpus_per_actor > 0:
         return max(1, int(resources.get("GPU", 0) / options.gpus_per_actor))
     return max(1, int(resources.get("CPU", 1) / options.cpus_per_actor))

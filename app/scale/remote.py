@@ -151,7 +151,7 @@ async def _outputs(response: DeploymentResponse[Any]) -> list[str]:
     try:
         return list(await response)
     except asyncio.CancelledError:  # the client left or the deadline passed
-        response.cancel()  # type: ignore[no-untyped-call]  # ray leaves it unannotated
+        response.cancel()
         raise
 
 

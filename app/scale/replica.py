@@ -27,7 +27,7 @@ def replica_threads() -> int:
     """CPU threads for this replica's model: the CPUs Ray reserved for it (at least 1),
     so replicas sharing a node do not fight over its cores."""
     context = ray.get_runtime_context()
-    reserved = context.get_assigned_resources().get("CPU", 0.0)  # type: ignore[no-untyped-call]
+    reserved = context.get_assigned_resources().get("CPU", 0.0)
     return max(1, int(reserved))
 
 
