@@ -117,6 +117,7 @@ def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=["tiny", "marian"], default="tiny")
+    parser.add_argument("--model-dir", type=Path, help="an already built model of that kind")
     parser.add_argument("--engine", choices=["transformers", "ctranslate2"], default="transformers")
     parser.add_argument("--cpus", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--beam-size", type=int, default=4)
@@ -127,7 +128,9 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    model = build_model(args.model, Path(tempfile.mkdtemp(prefix="warta-bench-model-")))
+    model = args.model_dir or build_model(
+        args.model, Path(tempfile.mkdtemp(prefix="warta-bench-model-"))
+    )
     results: dict[str, Any] = {"plain": plain(model, args)}
 
     import ray

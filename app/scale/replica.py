@@ -97,10 +97,6 @@ class ModelReplica:
             "batches": int(registry.get_sample_value("warta_batch_size_count", labels) or 0),
         }
 
-    def metrics(self) -> bytes:
-        """This replica's Prometheus metrics (batches, tokens, cache), as ``/metrics``."""
-        return self._metrics.render()
-
     def __del__(self) -> None:
         """Serve calls this when the replica stops: waiting requests get a 503."""
         driver = getattr(self, "_driver", None)

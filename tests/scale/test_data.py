@@ -92,7 +92,7 @@ def read_jsonl(path: Path) -> list[Any]:
 
 
 def test_an_archive_gives_the_single_process_results(
-    ray_cluster: dict[str, Any], archive: Path, work: Work, tiny_marian_dir: Path, tmp_path: Path
+    archive: Path, work: Work, tiny_marian_dir: Path, ray_cluster: dict[str, Any], tmp_path: Path
 ) -> None:
     out = tmp_path / "results"
     report = run_batch([str(archive)], out, BatchOptions(actors=2), overrides(tiny_marian_dir))
@@ -127,7 +127,7 @@ def test_an_archive_gives_the_single_process_results(
 
 
 def test_the_cli_runs_parquet_through_the_running_cluster(
-    ray_cluster: dict[str, Any], work: Work, tiny_marian_dir: Path, tmp_path: Path
+    work: Work, tiny_marian_dir: Path, ray_cluster: dict[str, Any], tmp_path: Path
 ) -> None:
     items = [article(i) for i in range(14)]
     rows = [

@@ -65,7 +65,7 @@ class Http:
 
 @pytest.fixture(scope="module")
 def ray_api(
-    ray_cluster: dict[str, Any], tiny_marian_dir: Path, tiny_bart_dir: Path
+    tiny_marian_dir: Path, tiny_bart_dir: Path, ray_cluster: dict[str, Any]
 ) -> Iterator[Http]:
     """The Serve application: 2 translation replicas (1 CPU each), 1 summariser."""
     port = free_port()
