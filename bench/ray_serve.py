@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -66,7 +67,7 @@ def plain(model: Path, args: argparse.Namespace) -> dict[str, Any]:
     """``warta serve`` in its own process, the model on every CPU."""
     env = {f"WARTA_{k.upper()}": str(v) for k, v in settings(model, args, args.cpus).items()}
     env = {**os.environ, **env, "HF_HUB_OFFLINE": "1"}
-    port = args.port
+    port = args.plain_port
     command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -92,7 +93,7 @@ def on_ray(model: Path, args: argparse.Namespace, replicas: int) -> dict[str, An
     application = build(settings(model, args, max(1, int(cpus))), deployments)
     serve.run(application, name="warta", route_prefix="/")
     try:
-        result = load(f"http://127.0.0.1:{args.port + 1}", args)
+        result = load(f"http://127.0.0.1:{args.ray_port}", args)
         handle = serve.get_deployment_handle("Translation", app_name="warta")
         units: dict[str, int] = {}
         for _ in range(100):
@@ -104,6 +105,13 @@ def on_ray(model: Path, args: argparse.Namespace, replicas: int) -> dict[str, An
         return result
     finally:
         serve.delete("warta")
+
+
+def free_port() -> int:
+    """A port nothing listens on now, on 127.0.0.1 (the machine is shared)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -124,8 +132,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--max-seconds", type=float, default=600)
-    parser.add_argument("--port", type=int, default=8797, help="plain; Ray Serve uses port+1")
     args = parser.parse_args()
+    args.plain_port, args.ray_port = free_port(), free_port()
 
     started = time.perf_counter()
     model = args.model_dir or build_model(
@@ -138,7 +146,7 @@ def main() -> None:
 
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     ray.init(num_cpus=args.cpus, include_dashboard=False, log_to_driver=False)
-    serve.start(http_options={"host": "127.0.0.1", "port": args.port + 1})
+    serve.start(http_options={"host": "127.0.0.1", "port": args.ray_port})
     try:
         for replicas in (1, 2):
             results[f"ray-{replicas}"] = on_ray(model, args, replicas)

@@ -107,7 +107,7 @@ def batch(
         from app.scale.data import BatchOptions, run_batch
 
         options = BatchOptions(kind, fmt, actors, cpus_per_actor, gpus_per_actor, batch_size)
-        ray.init(address=ray_address, log_to_driver=False)
+        ray.init(address=ray_address)  # actors' logs (a model that fails to load) show here
         overrides = settings.model_dump(mode="json", exclude_unset=True)
         report = run_batch(inputs, output, options, overrides)
     except WartaError as exc:

@@ -127,6 +127,6 @@ def run(overrides: dict[str, Any], address: str, *, host: str, port: int) -> Non
     the API on ``host:port`` until interrupted: ``warta serve --ray ADDRESS``."""
     import ray
 
-    ray.init(address=address, log_to_driver=False)
+    ray.init(address=address)  # replicas' logs (a model that fails to load) show here
     serve.start(http_options={"host": host, "port": port})
     serve.run(app(overrides), name="warta", route_prefix="/", blocking=True)
