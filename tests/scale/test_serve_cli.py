@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ def ready(url: str, server: subprocess.Popen[bytes], limit_s: float = 600) -> No
             with urllib.request.urlopen(f"{url}/readyz", timeout=5) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet, or the proxy still waits for the app
             pass
         time.sleep(1)
     raise AssertionError(f"{url} was not ready in {limit_s:.0f} s")
