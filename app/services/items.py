@@ -9,12 +9,12 @@ code and message) and the run goes on; only a broken model or machine stops it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal, get_args
 
 from pydantic import ValidationError
 
 from app.api.errors import describe_problems
-from app.api.routes import check_text_limits
 from app.api.schemas import (
     ArticleRequest,
     ArticleResponse,
@@ -23,7 +23,7 @@ from app.api.schemas import (
     TranslationOut,
 )
 from app.core.config import Settings
-from app.core.errors import InvalidInput, WartaError
+from app.core.errors import InvalidInput, TextTooLong, WartaError
 from app.services.article import process_article
 from app.services.translate import translate_detected
 from app.services.work import Work
@@ -52,6 +52,21 @@ async def process_item(work: Work, kind: Kind, item: Any, settings: Settings) ->
     except WartaError as exc:
         return error_item(item_id, exc)
     return {"id": item_id, **answer}
+
+
+def check_text_limits(texts: Sequence[str], settings: Settings) -> None:
+    """413 when a request has too many texts or too many characters in total."""
+    if len(texts) > settings.max_texts:
+        raise TextTooLong(
+            f"The request has {len(texts)} texts; the limit is {settings.max_texts} "
+            "(WARTA_MAX_TEXTS). Split it into several requests."
+        )
+    total = sum(len(text) for text in texts)
+    if total > settings.max_chars:
+        raise TextTooLong(
+            f"The request has {total} characters of text; the limit is {settings.max_chars} "
+            "(WARTA_MAX_CHARS). Split it into several requests."
+        )
 
 
 def error_item(item_id: Any, error: WartaError) -> dict[str, Any]:
