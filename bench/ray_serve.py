@@ -15,7 +15,7 @@ weights decode to the length limit). The clients run on the same machine. Prints
 one JSON line.
 
     python bench/ray_serve.py --model tiny --requests 400 --concurrency 16
-    python bench/ray_serve.py --model marian --requests 120 --concurrency 8
+    python bench/ray_serve.py --model marian --engine ctranslate2 --requests 60 --concurrency 8
 """
 
 from __future__ import annotations
