@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -24,7 +24,7 @@ from app.core.config import Settings
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.cache import SentenceCache
 from app.engines.loader import Engines, load_engines
-from app.services.batcher import Batcher
+from app.services.batcher import Batcher, Driver
 from app.services.detect import LanguageDetector, default_detector
 from app.services.translate import pipeline_for
 from app.services.usage import MemoryUsage
@@ -43,20 +43,29 @@ def body_limit(settings: Settings) -> int:
     return max(6 * settings.max_chars + 64 * 1024, MIN_BODY_BYTES)
 
 
+# (engine, role) -> what runs that model's units; the default is the local batcher.
+DriverFactory = Callable[[Seq2SeqEngine, str], Driver]
+
+
 def create_app(
     settings: Settings | None = None,
     *,
     engines: Engines | None = None,
     detector: LanguageDetector | None = None,
+    drivers: DriverFactory | None = None,
 ) -> FastAPI:
-    """Build the app; models load in its lifespan unless ``engines`` are given."""
+    """Build the app; models load in its lifespan unless ``engines`` are given.
+
+    ``drivers`` replaces the local batcher of each model (``app.scale`` sends the units
+    to model replicas elsewhere); every route reaches the models only through them.
+    """
     settings = settings or Settings()  # type: ignore[call-arg]  # filled from the environment
     metrics = Metrics()
     state = AppState(settings=settings, metrics=metrics)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        batchers = await _start(state, engines, detector)
+        batchers = await _start(state, engines, detector, drivers)
         try:
             yield
         finally:
@@ -96,8 +105,11 @@ def create_app(
 
 
 async def _start(
-    state: AppState, engines: Engines | None, detector: LanguageDetector | None
-) -> list[Batcher]:
+    state: AppState,
+    engines: Engines | None,
+    detector: LanguageDetector | None,
+    drivers: DriverFactory | None,
+) -> list[Driver]:
     """Load (unless given), warm up and wire the engines; mark the app ready."""
     settings, metrics = state.settings, state.metrics
     if engines is None:
@@ -107,13 +119,13 @@ async def _start(
         metrics.model_load_seconds.labels(role).set(seconds)
     if settings.warmup:
         await asyncio.to_thread(_warm_up, engines, GenerationOptions(beam_size=settings.beam_size))
-    cache = None
-    if settings.cache_size > 0:
-        cache = SentenceCache(settings.cache_size)
-        metrics.live.caches["translation"] = cache
-    state.translation_batcher = _batcher(
-        engines.translation, settings, metrics, "translation", cache
-    )
+
+    def driver(engine: Seq2SeqEngine, role: str) -> Driver:
+        if drivers is not None:
+            return drivers(engine, role)
+        return local_driver(engine, role, settings, metrics)
+
+    state.translation_batcher = driver(engines.translation, "translation")
     batchers = [state.translation_batcher]
     state.pipeline = pipeline_for(
         engines.translation, settings.beam_size, metrics.sentence_counter()
@@ -121,9 +133,7 @@ async def _start(
     state.models = [engines.translation.info]
     state.engines = engines
     if engines.summarization is not None:
-        state.summarization_batcher = _batcher(
-            engines.summarization, settings, metrics, "summarization"
-        )
+        state.summarization_batcher = driver(engines.summarization, "summarization")
         batchers.append(state.summarization_batcher)
         state.models.append(engines.summarization.info)
     for info in state.models:
@@ -138,6 +148,16 @@ async def _start(
     state.ready = True
     metrics.ready.set(1)
     return batchers
+
+
+def local_driver(engine: Seq2SeqEngine, role: str, settings: Settings, metrics: Metrics) -> Batcher:
+    """The server's own driver for one model: the sentence cache (translation) in front
+    of a started cross-request batcher, both reported in ``metrics``."""
+    cache = None
+    if role == "translation" and settings.cache_size > 0:
+        cache = SentenceCache(settings.cache_size)
+        metrics.live.caches[role] = cache
+    return _batcher(engine, settings, metrics, role, cache)
 
 
 def _batcher(

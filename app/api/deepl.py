@@ -29,8 +29,9 @@ from app.api.compat import (
 )
 from app.api.deps import StateDep, accepting_work
 from app.api.params import body_doc, read_params, validate
-from app.api.routes import _summaries_from_docstrings, check_text_limits
+from app.api.routes import _summaries_from_docstrings
 from app.core.errors import Unauthorized
+from app.services.items import check_text_limits
 
 MAX_BODY_BYTES = 128 * 1024  # DeepL's documented limit for a text translation request
 UNLIMITED_CHARACTERS = 10**12  # what DeepL reports as the limit of an account without one

@@ -17,7 +17,7 @@ from app.core.config import Settings
 from app.core.errors import ModelNotReady, Unauthorized
 from app.engines.base import EngineInfo
 from app.engines.loader import Engines
-from app.services.batcher import STOPPING, Batcher
+from app.services.batcher import STOPPING, Driver
 from app.services.detect import LanguageDetector
 from app.services.translate import TranslationPipeline
 from app.services.waiting import RequestScope
@@ -33,8 +33,8 @@ class AppState:
     models: list[EngineInfo] = field(default_factory=list)
     engines: Engines | None = None
     pipeline: TranslationPipeline | None = None
-    translation_batcher: Batcher | None = None
-    summarization_batcher: Batcher | None = None
+    translation_batcher: Driver | None = None
+    summarization_batcher: Driver | None = None
     detector: LanguageDetector | None = None
     ready: bool = False
     stopping_since: float | None = None  # time.monotonic() of SIGTERM: new work gets 503
@@ -51,7 +51,7 @@ class AppState:
         self.metrics.ready.set(0)
 
     @property
-    def batchers(self) -> list[Batcher]:
+    def batchers(self) -> list[Driver]:
         """The batchers that are running or were started."""
         return [b for b in (self.translation_batcher, self.summarization_batcher) if b]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
@@ -36,10 +35,10 @@ from app.api.schemas import (
     TranslateResponse,
     TranslationOut,
 )
-from app.core.config import Settings
-from app.core.errors import ModelNotReady, TextTooLong
+from app.core.errors import ModelNotReady
 from app.services.article import clean_article, process_article
 from app.services.batcher import STOPPING
+from app.services.items import check_text_limits
 from app.services.summarize import summarize_text
 from app.services.translate import INLINE_PLAN_CHARS, translate_detected
 
@@ -122,21 +121,6 @@ async def detect(body: DetectRequest, settings: SettingsDep, detector: DetectorD
     if len(body.text) <= INLINE_PLAN_CHARS:
         return DetectResponse.of(detector.detect(body.text))
     return DetectResponse.of(await asyncio.to_thread(detector.detect, body.text))
-
-
-def check_text_limits(texts: Sequence[str], settings: Settings) -> None:
-    """413 when a request has too many texts or too many characters in total."""
-    if len(texts) > settings.max_texts:
-        raise TextTooLong(
-            f"The request has {len(texts)} texts; the limit is {settings.max_texts} "
-            "(WARTA_MAX_TEXTS). Split it into several requests."
-        )
-    total = sum(len(text) for text in texts)
-    if total > settings.max_chars:
-        raise TextTooLong(
-            f"The request has {total} characters of text; the limit is {settings.max_chars} "
-            "(WARTA_MAX_CHARS). Split it into several requests."
-        )
 
 
 @v1.post("/summarize", response_model=SummarizeResponse, responses=_errors(413, 429, 504))

@@ -24,6 +24,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from app.core.errors import ModelNotReady, Overloaded, TextTooLong
 from app.engines.base import GenerationOptions, Seq2SeqEngine
@@ -67,6 +68,30 @@ def direct(engine: Seq2SeqEngine, max_batch_tokens: int = 4096) -> Runner:
 STOPPING = "The server is shutting down; retry (another replica will answer)."
 
 BatchObserver = Callable[[int, int, float], None]  # (units, input tokens, seconds)
+
+
+class Driver(Protocol):
+    """What a server needs of whatever runs one model's units: a ``Runner`` per request,
+    a queue depth for the metrics, and a way to stop. ``Batcher`` is the local one; a
+    server whose models run elsewhere (``app.scale``) supplies its own."""
+
+    @property
+    def queue_depth(self) -> int:
+        """Units accepted but not yet generated."""
+        ...
+
+    def runner(self, scope: RequestScope | None = None) -> Runner:
+        """A pipeline driver bound to one request's scope."""
+        ...
+
+    @property
+    def working(self) -> bool:
+        """True while model work it accepted may still be running."""
+        ...
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop; requests still waiting get ``ModelNotReady``."""
+        ...
 
 
 class Batcher:

@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from app.services.batcher import ClientDisconnected
 from app.services.coalesce import Abandoned, Coalescer
+from app.services.waiting import ClientDisconnected
 
 
 class Work:
