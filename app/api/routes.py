@@ -88,10 +88,15 @@ async def translate(
     Each text's language is detected (``source_lang: auto``): English and text with no
     recognisable language come back unchanged; Indonesian and Malay are translated.
     Paragraph breaks are kept; ``return_segments`` lists every sentence once with its
-    translation and paragraph number.
+    translation and paragraph number. ``format`` reads the texts as HTML or Markdown
+    (only the text between the markup is translated); URLs, e-mail addresses, @mentions,
+    #hashtags and ``no_translate`` terms come back verbatim, and each ``glossary`` target
+    appears for its term.
     """
     check_text_limits(body.texts, settings)
-    results = await translate_detected(work.translate, work.detector, body.texts, body.source_lang)
+    results = await translate_detected(
+        work.translate, work.detector, body.texts, body.source_lang, body.text_options()
+    )
     info = state.models[0]
     return TranslateResponse(
         translations=[TranslationOut.of(r, lang, body.return_segments) for r, lang in results],
@@ -166,7 +171,10 @@ async def articles(body: ArticleRequest, settings: SettingsDep, work: WorkDep) -
 
     The title and every body sentence are translated once, in order, paragraphs kept;
     the summary reuses those translations (extractive) or summarises the English body
-    (abstractive). `removed` lists the page furniture that was cut.
+    (abstractive). `removed` lists the page furniture that was cut. With `format` `html`
+    or `markdown`, `text` is the article's body in that markup (taken as it is, no
+    furniture removed) and `translation` is that markup translated; `glossary` and
+    `no_translate` apply to the title and body alike.
     """
     check_text_limits([(body.title or "") + (body.text or body.html or "")], settings)
     result = await process_article(
@@ -179,6 +187,7 @@ async def articles(body: ArticleRequest, settings: SettingsDep, work: WorkDep) -
         max_sentences=body.max_sentences,
         detector=work.detector,
         translation_model=work.translation_model,
+        options=body.text_options(),
     )
     return ArticleResponse.of(result)
 
