@@ -43,6 +43,8 @@ class Translated:
     text: str
     placements: tuple[Placement, ...] = ()
     flags: tuple[str, ...] = ()
+    # A rebuilt sentence's pieces: (source start, source end, output start, output end).
+    pieces: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def terms(self) -> tuple[tuple[str, str], ...]:
@@ -150,7 +152,9 @@ def finish(
 
 
 def _anchors(translated: Translated) -> tuple[Anchor, ...]:
-    return tuple(
+    """What is known of where the source went: each span's target, and (in a rebuilt
+    sentence) each piece's translation."""
+    spans = (
         Anchor(
             p.span.start if p.span.protected else p.span.outer_start,
             p.span.end if p.span.protected else p.span.outer_end,
@@ -160,3 +164,5 @@ def _anchors(translated: Translated) -> tuple[Anchor, ...]:
         )
         for p in translated.placements
     )
+    pieces = (Anchor(*piece, exact=False) for piece in translated.pieces)
+    return (*spans, *pieces)

@@ -73,7 +73,7 @@ def rebuild(
     translations = {piece: text for piece, (text, _) in done.items()}
     for item in lost_ones:
         sentence = item.sentence
-        text, placements = join_pieces(sentence.text, sentence.spans, translations)
+        rebuilt = join_pieces(sentence.text, sentence.spans, translations)
         used = [p.strip() for p in fallback_pieces(sentence.text, sentence.spans)]
         flags = [flag for piece in used if piece in done for flag in done[piece][1]]
         missing = lost(sentence.text, sentence.spans, item.output)
@@ -82,5 +82,8 @@ def rebuild(
         if any(not span.protected for span in missing):
             flags.append(GLOSSARY_FALLBACK)
         results[item.document][item.index] = Translated(
-            text, tuple(placements), tuple(dict.fromkeys(flags))
+            rebuilt.text,
+            tuple(rebuilt.placements),
+            tuple(dict.fromkeys(flags)),
+            tuple(rebuilt.pieces),
         )

@@ -170,21 +170,36 @@ def needs_model(piece: str) -> bool:
     return any(char.isalpha() for char in piece)
 
 
-def join_pieces(
-    source: str, spans: Sequence[Span], translations: Mapping[str, str]
-) -> tuple[str, list[Placement]]:
+@dataclass(frozen=True)
+class Rebuilt:
+    """A sentence rebuilt from pieces: its text, where each span's target is, and where
+    each translated piece is ((source start, source end, output start, output end))."""
+
+    text: str
+    placements: list[Placement]
+    pieces: list[tuple[int, int, int, int]]
+
+
+def join_pieces(source: str, spans: Sequence[Span], translations: Mapping[str, str]) -> Rebuilt:
     """Translated pieces with each span's target between them, spaced as in the source.
 
     ``translations`` maps each stripped piece that ``needs_model`` to its translation.
     """
     text = ""
     placements = []
+    where = []
     pieces = fallback_pieces(source, spans)
     for index, piece in enumerate(pieces):
         core = piece.strip()
         rendered = _fit_piece(core, translations[core], index) if needs_model(core) else core
         if rendered:
             text = _append(text, rendered, piece[:1].isspace())
+            begin = spans[index - 1].outer_end if index else 0
+            finish = spans[index].outer_start if index < len(spans) else len(source)
+            raw = source[begin:finish]
+            begin += len(raw) - len(raw.lstrip())
+            finish -= len(raw) - len(raw.rstrip())
+            where.append((begin, finish, len(text) - len(rendered), len(text)))
         if index < len(spans):
             span = spans[index]
             target = span.target
@@ -192,11 +207,13 @@ def join_pieces(
                 target = forms(span)[-1]  # "Pemilu digelar" -> "General election ..."
             text = _append(text, target, piece[-1:].isspace())
             placements.append(Placement(span, len(text) - len(target), len(text)))
-    return text, placements
+    return Rebuilt(text, placements, where)
 
 
 def _append(text: str, part: str, spaced: bool) -> str:
-    if text and spaced and not text.endswith(" "):
+    """``part`` after ``text``: spaced as in the source, and never glued word to word."""
+    glued = bool(text) and text[-1].isalnum() and part[:1].isalnum()
+    if text and (spaced or glued) and not text.endswith(" "):
         return f"{text} {part}"
     return text + part
 

@@ -55,12 +55,29 @@ def test_fallback_pieces_surround_the_spans_and_keep_source_spacing() -> None:
         ") benar di": ") is true in",
     }
     assert [p for p in pieces if needs_model(p)] == [pieces[0], pieces[1], pieces[2]]
-    text, placements = join_pieces(source, spans, translations)
+    rebuilt = join_pieces(source, spans, translations)
+    text = rebuilt.text
     assert text == (
         "According to House of Representatives, the news (see https://x.id/a) is true in Jakarta."
     )
-    assert [text[p.start : p.end] for p in placements] == [
+    assert [text[p.start : p.end] for p in rebuilt.placements] == [
         "House of Representatives",
         "https://x.id/a",
         "Jakarta",
     ]
+    # Where each piece came from and went, for placing tags around them.
+    assert [(source[a:b], text[c:d]) for a, b, c, d in rebuilt.pieces] == [
+        ("Menurut", "According to"),
+        (", berita (lihat", ", the news (see"),
+        (") benar", ") is true in"),
+        (".", "."),
+    ]
+
+
+def test_pieces_never_glue_words_together() -> None:
+    source = '"Kami menunggu DPR," katanya.'
+    spans = MATCHER.find(source)
+    translations = {'"Kami menunggu': '"We await', '," katanya.': "He said."}
+    assert join_pieces(source, spans, translations).text == (
+        '"We await House of Representatives He said.'
+    )

@@ -68,7 +68,9 @@ def place_marks(
         if slot.offset == len(source):
             candidates[index].append((len(output), EDGE))
         for anchor in anchors:
-            if anchor.src_start <= slot.offset <= anchor.src_end:
+            # Inside a translated stretch only its edges are known; a span is exact.
+            edge = slot.offset in (anchor.src_start, anchor.src_end)
+            if anchor.src_start <= slot.offset <= anchor.src_end and (anchor.exact or edge):
                 candidates[index].append((anchor.map(slot.offset), ANCHOR))
     for index, slot in enumerate(slots):
         wrapped = _wrapped(slots, index, len(source))

@@ -185,14 +185,15 @@ class _Emitter:
         self.last_kind = ""
 
     def mark(self, mark: Mark) -> None:
-        if mark.kind == "point" and mark.space_before and self.parts:
-            if not self._last().isspace():
-                self.parts.append(" ")
-        if mark.kind == "open" and self.last_kind == "close" and self.run.syntax != "html":
+        wants_space = self.space_wanted or (mark.kind == "point" and mark.space_before)
+        if mark.kind != "close" and wants_space and self.parts and not self._last().isspace():
+            self.parts.append(" ")
+        elif mark.kind == "open" and self.last_kind == "close" and self.run.syntax != "html":
             self.parts.append(" ")  # "**a****b**" would be one delimiter run, not two
         self.parts.append(mark.raw)
         self.last_kind = mark.kind
-        self.space_wanted = mark.kind == "point" and mark.space_after
+        if mark.kind != "close":  # a closing tag leaves the space after a point wanted
+            self.space_wanted = mark.kind == "point" and mark.space_after
         self.line_start = False
 
     def newline(self, raw: str) -> None:
