@@ -118,16 +118,12 @@ def score(
             if format == "html"
             else (source, result.text)
         )
-    keep_total = kept = 0
-    for string in case["keep"]:
-        need = seen_in.count(string)
-        keep_total += need
-        kept += min(need, seen_out.count(string))
-    terms = terms_total = 0
-    for entry, need in case["terms"].items():
-        target = case["glossary"][entry]
-        terms_total += need
-        terms += min(need, _occurrences(seen_out, target))
+    keep_needed = {string: seen_in.count(string) for string in case["keep"]}
+    kept = sum(min(need, seen_out.count(string)) for string, need in keep_needed.items())
+    terms = sum(
+        min(need, _occurrences(seen_out, case["glossary"][entry]))
+        for entry, need in case["terms"].items()
+    )
     tags_in = sum(1 for e in events_in if e.startswith("<"))
     common = Counter(events_in) & Counter(events_out)
     flagged = {flag: sum(flag in s.flags for s in result.segments) for flag in FLAGS}
@@ -138,9 +134,9 @@ def score(
         tags_in,
         sum(n for e, n in common.items() if e.startswith("<")),
         kept,
-        keep_total,
+        sum(keep_needed.values()),
         terms,
-        terms_total,
+        sum(case["terms"].values()),
         len(result.segments),
         flagged,
     )

@@ -51,6 +51,7 @@ class Span:
 
     @property
     def protected(self) -> bool:
+        """Whether the span comes back verbatim (everything but a glossary term)."""
         return self.kind != "glossary"
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.text.markup.runs import has_letters
+from app.text.markup.words import is_boundary, snap, word_end
 
 Probe = Callable[[str], "str | None"]  # a fragment's own translation, if one was made
 
@@ -136,8 +137,8 @@ def _locate(
             i
             for i in range(len(haystack))
             if haystack.startswith(target, i)
-            and _is_boundary(output, i)
-            and _is_boundary(output, i + len(target))
+            and is_boundary(output, i)
+            and is_boundary(output, i + len(target))
         ]
         if starts:
             start = min(starts, key=lambda i: (abs(i - expected), i))
@@ -234,7 +235,7 @@ def _widen(
         ends = [
             q
             for q in range(result[partner] + 1, len(output) + 1)
-            if _word_end(output, q) and _free(q, blocked[index])
+            if word_end(output, q) and _free(q, blocked[index])
         ]
         if not ends:
             continue
@@ -250,62 +251,6 @@ def _widen(
                     blocked=blocked[later],
                 )
     return result
-
-
-def snap(
-    output: str,
-    target: float,
-    lower: int,
-    upper: int,
-    *,
-    closing: bool,
-    blocked: Sequence[tuple[int, int]] = (),
-) -> int:
-    """The position in ``[lower, upper]`` nearest ``target`` where a tag can go: the end
-    of a word for a closing tag, the start of one otherwise (whitespace-delimited words
-    first, so Markdown delimiters stay left- or right-flanking; then any word boundary),
-    never strictly inside a ``blocked`` stretch."""
-    near = min(max(round(target), lower), upper)
-    for fits in (_word_end, _is_end) if closing else (_word_start, _is_start):
-        options = [q for q in range(lower, upper + 1) if fits(output, q) and _free(q, blocked)]
-        if options:
-            return min(options, key=lambda q: (abs(q - near), q))
-    return near
-
-
-_OPENING = "([{\"'"
-_CLOSING = ".,;:!?)]}\"'"
-
-
-def _word_start(text: str, q: int) -> bool:
-    return (
-        q < len(text)
-        and not text[q].isspace()
-        and (q == 0 or text[q - 1].isspace() or text[q - 1] in _OPENING)
-    )
-
-
-def _word_end(text: str, q: int) -> bool:
-    return (
-        q > 0
-        and not text[q - 1].isspace()
-        and (q == len(text) or text[q].isspace() or text[q] in _CLOSING)
-    )
-
-
-def _is_boundary(text: str, q: int) -> bool:
-    if q == 0 or q == len(text):
-        return True
-    before, after = text[q - 1], text[q]
-    return before.isspace() or after.isspace() or before.isalnum() != after.isalnum()
-
-
-def _is_start(text: str, q: int) -> bool:
-    return _is_boundary(text, q) and (q == len(text) or not text[q].isspace())
-
-
-def _is_end(text: str, q: int) -> bool:
-    return _is_boundary(text, q) and (q == 0 or not text[q - 1].isspace())
 
 
 def _scale(value: float, a0: float, a1: float, b0: float, b1: float) -> float:
