@@ -10,7 +10,7 @@ markup back, each run rendered with its marks around the translated words.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.text import markup
 from app.text.markup.place import Anchor
@@ -115,16 +115,12 @@ def sentence_spans(paragraph: str, matcher: TermMatcher) -> list[tuple[int, int,
 
 
 def _shift(span: Span, by: int) -> Span:
-    return Span(
-        span.start - by,
-        span.end - by,
-        span.kind,
-        span.target,
-        span.outer_start - by,
-        span.outer_end - by,
-        span.entry,
-        span.prefix,
-        span.any_case,
+    return replace(
+        span,
+        start=span.start - by,
+        end=span.end - by,
+        outer_start=span.outer_start - by,
+        outer_end=span.outer_end - by,
     )
 
 

@@ -29,7 +29,7 @@ class TextOptions:
     """
 
     format: str = "text"
-    glossary: Mapping[str, str] = field(default_factory=dict)
+    glossary: Mapping[str, str] = field(default_factory=dict, hash=False)
     no_translate: Sequence[str] = ()
 
     def __post_init__(self) -> None:

@@ -92,6 +92,11 @@ def test_no_translate_terms_and_stored_glossaries_under_inline_ones() -> None:
         {"DPR": "parliament", "KPK": "Corruption Eradication Commission"}
     )
     assert dict(options.glossary) == {"DPR": "the DPR", "KPK": "Corruption Eradication Commission"}
+    assert options == TextOptions(
+        glossary={"KPK": "Corruption Eradication Commission", "DPR": "the DPR"},
+        no_translate=("Jokowi",),
+    )
+    assert hash(options) == hash(TextOptions(no_translate=["Jokowi"]))  # usable as a key
     pipeline = pipeline_for(CopyingEngine())
     result = run(
         pipeline.translate(["Jokowi dan KPK menolak DPR."], direct(CopyingEngine()), options)
@@ -136,3 +141,16 @@ def test_text_without_spans_translates_exactly_as_before(tiny_hf_engine: Any) ->
     )
     fallbacks = {PROTECTED_FALLBACK, GLOSSARY_FALLBACK}
     assert not any(fallbacks.intersection(s.flags) for r in new for s in r.segments)
+
+
+def test_code_is_never_sent_to_the_model() -> None:
+    engine = CopyingEngine()
+    html = "<p>Jalankan <code>rm -rf /tmp/x</code> lalu <kbd>Ctrl+C</kbd>.</p><pre>kode tetap</pre>"
+    markdown = "Jalankan `pip install warta` dulu.\n\n```\nkode blok\n```\n"
+    pipeline = pipeline_for(engine)
+    run(pipeline.translate([html], direct(engine), TextOptions(format="html")))
+    run(pipeline.translate([markdown], direct(engine), TextOptions(format="markdown")))
+    sent = " ".join(text for batch in engine.batches for text in batch)
+    for code in ("rm -rf", "Ctrl+C", "kode tetap", "pip install", "kode blok"):
+        assert code not in sent
+    assert "Jalankan" in sent
