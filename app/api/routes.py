@@ -33,14 +33,13 @@ from app.api.schemas import (
     SummarizeResponse,
     TranslateRequest,
     TranslateResponse,
-    TranslationOut,
 )
 from app.core.errors import ModelNotReady
-from app.services.article import clean_article, process_article
+from app.services.article import clean_article
 from app.services.batcher import STOPPING
-from app.services.items import check_text_limits
+from app.services.items import answer_article, answer_translate, check_text_limits
 from app.services.summarize import summarize_text
-from app.services.translate import INLINE_PLAN_CHARS, translate_detected
+from app.services.translate import INLINE_PLAN_CHARS
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -95,23 +94,19 @@ async def models(state: StateDep) -> ModelsResponse:
     responses=_errors(413, 429, 504),
 )
 async def translate(
-    body: TranslateRequest, settings: SettingsDep, state: StateDep, work: WorkDep
+    body: TranslateRequest, settings: SettingsDep, work: WorkDep
 ) -> TranslateResponse:
     """Translate Indonesian texts to English, one output per input, same order.
 
     Each text's language is detected (``source_lang: auto``): English and text with no
     recognisable language come back unchanged; Indonesian and Malay are translated.
     Paragraph breaks are kept; ``return_segments`` lists every sentence once with its
-    translation and paragraph number.
+    translation and paragraph number. ``format`` reads the texts as HTML or Markdown
+    (only the text between the markup is translated); URLs, e-mail addresses, @mentions,
+    #hashtags and ``no_translate`` terms come back verbatim, and each ``glossary`` target
+    appears for its term.
     """
-    check_text_limits(body.texts, settings)
-    results = await translate_detected(work.translate, work.detector, body.texts, body.source_lang)
-    info = state.models[0]
-    return TranslateResponse(
-        translations=[TranslationOut.of(r, lang, body.return_segments) for r, lang in results],
-        model=info.name,
-        engine=info.engine,
-    )
+    return await answer_translate(work, body, settings)
 
 
 @v1.post("/detect", response_model=DetectResponse, responses=_errors(413))
@@ -165,21 +160,12 @@ async def articles(body: ArticleRequest, settings: SettingsDep, work: WorkDep) -
 
     The title and every body sentence are translated once, in order, paragraphs kept;
     the summary reuses those translations (extractive) or summarises the English body
-    (abstractive). `removed` lists the page furniture that was cut.
+    (abstractive). `removed` lists the page furniture that was cut. With `format` `html`
+    or `markdown`, `text` is the article's body in that markup (taken as it is, no
+    furniture removed) and `translation` is that markup translated; `glossary` and
+    `no_translate` apply to the title and body alike.
     """
-    check_text_limits([(body.title or "") + (body.text or body.html or "")], settings)
-    result = await process_article(
-        translate=work.translate,
-        text=body.text,
-        html=body.html,
-        title=body.title,
-        summarizer=work.summarizer,
-        mode=body.mode,
-        max_sentences=body.max_sentences,
-        detector=work.detector,
-        translation_model=work.translation_model,
-    )
-    return ArticleResponse.of(result)
+    return await answer_article(work, body, settings)
 
 
 def _summaries_from_docstrings(*routers: APIRouter) -> None:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from app.api.text_options import TermOptions
 from app.services.article import ArticleResult
 from app.services.detect import Detection
 from app.services.summarize import SummaryResult
@@ -105,7 +106,7 @@ class ModelsResponse(BaseModel):
     models: list[ModelInfo]
 
 
-class TranslateRequest(Request):
+class TranslateRequest(TermOptions):
     texts: list[str] = Field(
         min_length=1,
         description="One or more texts; paragraphs separated by blank lines are kept.",
@@ -126,14 +127,29 @@ class TranslateRequest(Request):
         return texts
 
 
+class TermOut(BaseModel):
+    source: str = Field(examples=["DPR"], description="The glossary entry")
+    target: str = Field(examples=["House of Representatives"])
+
+
 class SegmentOut(BaseModel):
-    paragraph: int = Field(description="Index of the paragraph in the input text, from 0")
+    paragraph: int = Field(
+        description="Index of the paragraph in the input text, from 0 (with `html` or "
+        "`markdown`: of the block, e.g. a paragraph, list item or table cell)"
+    )
     source: str
     translation: str
     flags: list[str] = Field(
         default_factory=list,
         description="What still looks wrong with this translation (e.g. `repetition`, "
-        "`numbers`, `control`: control or replacement characters); empty when it looks fine.",
+        "`numbers`, `control`: control or replacement characters), or needed a fallback: "
+        "`protected_span_fallback` / `glossary_fallback` (the model lost a protected span or "
+        "glossary term, so the text around it was translated in pieces), "
+        "`tag_position_estimated` (an inline tag was placed by position, not by its words); "
+        "empty when it looks fine.",
+    )
+    terms: list[TermOut] = Field(
+        default_factory=list, description="Glossary entries applied in this sentence"
     )
 
     @classmethod
@@ -143,6 +159,7 @@ class SegmentOut(BaseModel):
             source=segment.source,
             translation=segment.translation,
             flags=list(segment.flags),
+            terms=[TermOut(source=source, target=target) for source, target in segment.terms],
         )
 
 
@@ -265,12 +282,24 @@ class CleanResponse(BaseModel):
         )
 
 
-class ArticleRequest(_TextOrHtml):
+class ArticleRequest(_TextOrHtml, TermOptions):
+    """An article: pasted ``text`` (plain, or with ``format`` its HTML or Markdown body)
+    or a whole ``html`` page to clean."""
+
     title: str | None = None
     mode: Literal["auto", "extractive", "abstractive"] = Field(
         "auto", description="Summary mode, as in /v1/summarize"
     )
     max_sentences: int = Field(3, ge=1, le=20, description="Sentences in an extractive summary")
+
+    @model_validator(mode="after")
+    def _format_describes_text(self) -> ArticleRequest:
+        if self.html is not None and self.format != "text":
+            raise ValueError(
+                "`format` describes `text`; a page sent as `html` is cleaned to plain text, "
+                "so send its article body as `text` with `format: html`"
+            )
+        return self
 
 
 class TitleOut(BaseModel):

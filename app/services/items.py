@@ -83,8 +83,8 @@ def _body(item: Any) -> dict[str, Any]:
     return {key: value for key, value in item.items() if key != "id"}
 
 
-async def _article(work: Work, body: ArticleRequest, settings: Settings) -> dict[str, Any]:
-    """What ``POST /v1/articles`` answers."""
+async def answer_article(work: Work, body: ArticleRequest, settings: Settings) -> ArticleResponse:
+    """What ``POST /v1/articles`` answers for ``body``."""
     check_text_limits([(body.title or "") + (body.text or body.html or "")], settings)
     result = await process_article(
         translate=work.translate,
@@ -96,17 +96,31 @@ async def _article(work: Work, body: ArticleRequest, settings: Settings) -> dict
         max_sentences=body.max_sentences,
         detector=work.detector,
         translation_model=work.translation_model,
+        options=body.text_options(),
     )
-    return ArticleResponse.of(result).model_dump(mode="json")
+    return ArticleResponse.of(result)
 
 
-async def _translate(work: Work, body: TranslateRequest, settings: Settings) -> dict[str, Any]:
-    """What ``POST /v1/translate`` answers (``None`` fields left out, as the route does)."""
+async def answer_translate(
+    work: Work, body: TranslateRequest, settings: Settings
+) -> TranslateResponse:
+    """What ``POST /v1/translate`` answers for ``body``."""
     check_text_limits(body.texts, settings)
-    results = await translate_detected(work.translate, work.detector, body.texts, body.source_lang)
-    response = TranslateResponse(
+    results = await translate_detected(
+        work.translate, work.detector, body.texts, body.source_lang, body.text_options()
+    )
+    return TranslateResponse(
         translations=[TranslationOut.of(r, lang, body.return_segments) for r, lang in results],
         model=work.translation_model,
         engine=work.translation_engine,
     )
-    return response.model_dump(mode="json", exclude_none=True)
+
+
+async def _article(work: Work, body: ArticleRequest, settings: Settings) -> dict[str, Any]:
+    return (await answer_article(work, body, settings)).model_dump(mode="json")
+
+
+async def _translate(work: Work, body: TranslateRequest, settings: Settings) -> dict[str, Any]:
+    # ``None`` fields are left out, as the route does (response_model_exclude_none).
+    answer = await answer_translate(work, body, settings)
+    return answer.model_dump(mode="json", exclude_none=True)

@@ -265,6 +265,7 @@ def is_headline(text: str) -> bool:
         and len(text.split()) <= 22
         and not text.startswith(('"', "'"))
         and text[-1] not in _END_PUNCT
+        and text[-1] not in "-\u2013\u2014"  # a dateline's dash ("Jakarta -") opens a body
         and ". " not in text
     )
 

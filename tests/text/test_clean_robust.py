@@ -177,3 +177,16 @@ def test_body_paragraphs_of_a_page_survive_cleaning(
     kept = result.text.split("\n")
     for sentence in body:
         assert _kept(sentence, kept, result.title), (sentence, kept)
+
+
+def test_a_body_sentence_with_a_dateline_fragment_after_a_date_is_not_a_headline() -> None:
+    # Found by the property test above: after a date line, a body sentence followed by a
+    # bold dateline ("<b>Jakarta</b> -") was read as the headline and left the body.
+    question = "Apakah harga akan turun menjelang Lebaran?"
+    page = (
+        "<html><head><title>Harga beras</title></head><body><article>"
+        "<p>Harga beras naik tiga persen bulan ini.</p><p>Senin, 18 Mar 2024, 15:22 WIB</p>"
+        f"<p>{question} <b>Jakarta</b> -</p></article></body></html>"
+    )
+    result = clean_html(page)
+    assert question in result.text
