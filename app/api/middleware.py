@@ -12,6 +12,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.metrics import InFlight, Metrics
+from app.services.batcher import STOPPING
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,13 @@ class ShieldMiddleware:
 
         try:
             await self.app(scope, receive, tracked)
+        except asyncio.CancelledError:
+            # The server cancels a request only when its time to stop is up (a request
+            # still planning or checking, not waiting for the model): answer it like the
+            # ones the batchers answered, rather than with the server's plain-text 500.
+            if started:
+                raise
+            await send_error(send, 503, "model_not_ready", STOPPING, close=True)
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not started:
