@@ -21,8 +21,8 @@ from app.jobs.documents import DocumentInfo, document_info, document_result, sub
 from app.store import Store
 from app.store.db import utcnow
 
-# The sync call's fields that make no sense for a whole document.
-NOT_FOR_DOCUMENTS = frozenset({"texts", "return_segments"})
+# The sync call's fields that make no sense for a whole document (its format is its type).
+NOT_FOR_DOCUMENTS = frozenset({"texts", "return_segments", "format"})
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:

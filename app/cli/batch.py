@@ -1,14 +1,16 @@
-"""``warta batch`` and ``warta worker``: durable jobs from the command line."""
+"""``warta batch``: an archive of articles (or translation requests), each item answered
+as the sync API answers it. On this machine by default: one JSON Lines file through the
+durable job engine, resumable after any interruption; with ``--ray``, shards on a Ray
+cluster."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import signal
-from collections.abc import Coroutine
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -22,26 +24,38 @@ from app.cli.common import (
     quiet_libraries,
     settings_from,
 )
+from app.cli.worker import until_signalled
 from app.core.config import Settings
 from app.core.errors import WartaError
+from app.services.items import Kind
 
 if TYPE_CHECKING:
     from app.jobs.local import LocalJob
+    from app.scale.data import BatchOptions
     from app.services.work import Work
     from app.store import JobInfo
 
-T = TypeVar("T")
-
-InputArg = Annotated[
-    Path,
+InputsArg = Annotated[
+    list[str],
     typer.Argument(
-        help="JSON Lines: one item per line, an `id` and the sync call's body",
-        metavar="INPUT.jsonl",
+        help="A JSON Lines file; with --ray, shards (.jsonl or .parquet files, or folders of them)",
+        metavar="INPUT...",
     ),
 ]
 OutputOpt = Annotated[
     Path,
-    typer.Option("--output", "-o", help="Where the results go, one line per item", metavar="FILE"),
+    typer.Option(
+        "--output", "-o", help="The results file; with --ray, their folder", metavar="FILE|DIR"
+    ),
+]
+RayOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray",
+        help="Run on a Ray cluster: local (start one on this machine), auto (the running "
+        "one), or ray://HOST:PORT",
+        metavar="ADDRESS",
+    ),
 ]
 KindOpt = Annotated[
     Literal["articles", "translate"],
@@ -59,34 +73,77 @@ OptionsOpt = Annotated[
         metavar="JSON",
     ),
 ]
+FormatOpt = Annotated[
+    Literal["jsonl", "parquet"],
+    typer.Option("--format", help="Output format (--ray)", metavar="jsonl|parquet"),
+]
+ActorsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--actors", min=1, help="Model copies (--ray; default: as many as fit)", metavar="N"
+    ),
+]
+CpusOpt = Annotated[
+    float, typer.Option("--cpus-per-actor", min=0, help="CPUs per model copy (--ray)", metavar="N")
+]
+GpusOpt = Annotated[
+    float,
+    typer.Option("--gpus-per-actor", min=0, help="GPUs per model copy (--ray)", metavar="N"),
+]
+BatchSizeOpt = Annotated[
+    int, typer.Option("--batch-size", min=1, help="Items per actor call (--ray)", metavar="N")
+]
 
 
 def batch(
-    source: InputArg,
+    inputs: InputsArg,
     output: OutputOpt,
+    ray_address: RayOpt = None,
     kind: KindOpt = "articles",
     options: OptionsOpt = "{}",
+    fmt: FormatOpt = "jsonl",
+    actors: ActorsOpt = None,
+    cpus_per_actor: CpusOpt = 1.0,
+    gpus_per_actor: GpusOpt = 0.0,
+    batch_size: BatchSizeOpt = 16,
     model: ModelOpt = None,
     summarization_model: SummarizerOpt = None,
     device: DeviceOpt = None,
     engine: EngineOpt = None,
 ) -> None:
-    """Run a JSON Lines file through the job engine into OUTPUT, resuming if interrupted.
+    """Answer every item of an archive as the API would, into OUTPUT, resuming if stopped.
 
-    Each output line is what the API answers for the item, with its `id`, or
-    `{"id", "error": {"code", "message"}}`, in input order; an unreadable line gets an
-    error naming it. Stopped (Ctrl-C, kill), the same command goes on where it stopped.
+    Each item is a JSON object: an `id` plus the request body of POST /v1/articles (or
+    /v1/translate with --kind translate); its result is the API's answer plus the `id`,
+    or `{"id", "error": {"code", "message"}}`, in input order. Without --ray: one JSON
+    Lines file, with a progress bar; stopped (Ctrl-C, kill), the same command goes on
+    where it stopped. With --ray: every shard whose output is not in the OUTPUT folder
+    yet; prints a JSON report.
     """
-    from app.jobs.intake import check_options
-    from app.jobs.local import exclusive, open_local_job, write_results
-
-    quiet_libraries()
     settings = settings_from(
         translation_model=model,
         summarization_model=summarization_model,
         device=device,
         engine=engine,
     )
+    if ray_address is None:
+        if len(inputs) != 1 or fmt != "jsonl":
+            raise fail("Without --ray, give one JSON Lines file (shards need --ray).")
+        _local(Path(inputs[0]), output, kind, options, settings)
+        return
+    if options != "{}":
+        raise fail("--options applies to runs on this machine, not to --ray.")
+    from app.scale.data import BatchOptions
+
+    layout = BatchOptions(kind, fmt, actors, cpus_per_actor, gpus_per_actor, batch_size)
+    _on_ray(inputs, output, ray_address, layout, settings)
+
+
+def _local(source: Path, output: Path, kind: Kind, options: str, settings: Settings) -> None:
+    from app.jobs.intake import check_options
+    from app.jobs.local import exclusive, open_local_job, write_results
+
+    quiet_libraries()
     try:
         chosen = check_options(kind, _json(options))
         with exclusive(output):
@@ -102,6 +159,26 @@ def batch(
         typer.echo("interrupted: run the same command again to go on", err=True)
         raise typer.Exit(130) from None
     typer.echo(f"{job.done} done, {job.failed} failed -> {output}", err=True)
+
+
+def _on_ray(
+    inputs: list[str], output: Path, address: str, layout: BatchOptions, settings: Settings
+) -> None:
+    from app.scale import require_ray
+
+    quiet_libraries(logging.INFO)
+    try:
+        require_ray()
+        import ray
+
+        from app.scale.data import run_batch
+
+        ray.init(address=address)  # actors' logs (a model that fails to load) show here
+        overrides = settings.model_dump(mode="json", exclude_unset=True)
+        report = run_batch(inputs, output, layout, overrides)
+    except WartaError as exc:
+        raise fail(exc) from None
+    typer.echo(json.dumps(asdict(report), indent=2))
 
 
 def _json(text: str) -> Any:
@@ -140,47 +217,3 @@ def _with_progress(local: LocalJob, work: Work, settings: Settings) -> JobInfo:
             bar.update(task, rate=f"{speed:.1f} items/s" if speed else "")
 
         return until_signalled(run_job(local, work, settings, finished))
-
-
-def worker(
-    model: ModelOpt = None,
-    summarization_model: SummarizerOpt = None,
-    device: DeviceOpt = None,
-    engine: EngineOpt = None,
-) -> None:
-    """Run the queued jobs of WARTA_DATABASE_URL without serving HTTP.
-
-    Any number of workers and servers may share one database (PostgreSQL for several
-    machines); each item runs in one of them. Stop with Ctrl-C or SIGTERM: items in
-    flight are handed back to be finished by another worker, or this one restarted.
-    """
-    from app.engines.loader import load_engines
-    from app.jobs.worker import work_forever
-    from app.services.detect import default_detector
-
-    quiet_libraries(logging.INFO)
-    settings = settings_from(
-        translation_model=model,
-        summarization_model=summarization_model,
-        device=device,
-        engine=engine,
-    )
-    try:
-        engines = load_engines(settings)
-        until_signalled(work_forever(settings, engines, default_detector()))
-    except WartaError as exc:
-        raise fail(exc) from None
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        logging.getLogger(__name__).info("worker stopped")
-
-
-def until_signalled(work: Coroutine[Any, Any, T]) -> T:
-    """Run ``work``; SIGTERM cancels it as Ctrl-C does, so it can hand back its items."""
-
-    async def main() -> T:
-        task = asyncio.current_task()
-        if task is not None:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-        return await work
-
-    return asyncio.run(main())

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+COMPAT_APIS = ("deepl", "libretranslate")
+
 
 def default_database_url() -> str:
     """SQLite in the user's data directory: ``$XDG_DATA_HOME/warta/warta.db``."""
@@ -50,8 +52,27 @@ class Settings(BaseSettings):
     max_queue_sentences: int = Field(20_000, gt=0)
     max_texts: int = Field(128, gt=0)
     request_timeout_s: float = Field(300.0, gt=0)
+    max_batch_queue_sentences: int = Field(
+        20_000, gt=0, description="queued sentences of batch-priority work (durable jobs)"
+    )
     cache_size: int = Field(50_000, ge=0, description="sentence cache entries; 0 disables")
     warmup: bool = True
+    compat: str = Field(
+        "deepl,libretranslate",
+        description="compatible APIs to serve: deepl, libretranslate (comma-separated), or none",
+    )
+
+    # Serving: how long a stop may take, and what one connection may hold.
+    shutdown_timeout_s: float = Field(
+        20.0, gt=0, description="after SIGTERM, in-flight work gets this long, then 503"
+    )
+    header_timeout_s: float = Field(10.0, gt=0, description="to send a request's headers")
+    body_timeout_s: float = Field(30.0, gt=0, description="to send a request's whole body")
+    keep_alive_s: int = Field(75, gt=0, description="idle seconds before a kept-alive close")
+    max_connections: int = Field(1024, gt=0, description="open connections, all clients")
+    max_connections_per_client: int = Field(
+        128, ge=0, description="open connections from one IP address; 0 = no per-client cap"
+    )
 
     job_runner: bool = Field(True, description="run queued jobs in this process (warta serve)")
     job_concurrency: int = Field(2, gt=0, description="job items in flight per process")
@@ -72,6 +93,25 @@ class Settings(BaseSettings):
         ):
             return value
         raise ValueError("device must be auto, cpu, cuda, cuda:N or mps")
+
+    @field_validator("compat")
+    @classmethod
+    def _check_compat(cls, value: str) -> str:
+        names = [name.strip().lower() for name in value.split(",") if name.strip()]
+        if names in ([], ["none"]):
+            return "none"
+        unknown = sorted(set(names) - set(COMPAT_APIS))
+        if unknown:
+            raise ValueError(
+                f"unknown compatible API {', '.join(unknown)}: use "
+                f"{', '.join(COMPAT_APIS)} (comma-separated) or none"
+            )
+        return ",".join(name for name in COMPAT_APIS if name in names)
+
+    @property
+    def compat_apis(self) -> frozenset[str]:
+        """The compatible API sets to serve (``WARTA_COMPAT``); empty for ``none``."""
+        return frozenset(self.compat.split(",")) - {"none"}
 
     @property
     def api_key_list(self) -> list[str]:

@@ -13,8 +13,8 @@ from typing import Any
 
 from app.core.config import Settings
 from app.jobs.intake import ITEM, REJECTED, REQUEST
-from app.jobs.items import process_item
 from app.jobs.runner import Handler, Outcome
+from app.services.items import process_item
 from app.services.work import Work
 from app.store import ClaimedItem, ItemResult
 

@@ -22,7 +22,7 @@ from app.api.errors import describe_problems
 from app.api.schemas import ArticleRequest, TranslateRequest
 from app.core.config import Settings
 from app.core.errors import InvalidInput, TextTooLong
-from app.jobs.items import Kind
+from app.services.items import Kind
 from app.store import JobInfo, NewItem, Store, add_items, create_job, delete_job, seal_job
 
 ITEM = "item"

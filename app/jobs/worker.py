@@ -17,9 +17,10 @@ from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.loader import Engines
 from app.jobs.handle import item_handler
 from app.jobs.runner import JobRunner, RunnerConfig
-from app.services.batcher import Batcher, RequestScope
+from app.services.batcher import Batcher, Driver
 from app.services.detect import LanguageDetector
 from app.services.translate import Runner, TranslationPipeline, pipeline_for
+from app.services.waiting import RequestScope
 from app.services.work import Work, work_through
 from app.store import open_store
 
@@ -46,8 +47,8 @@ async def work_forever(settings: Settings, engines: Engines, detector: LanguageD
 
 def batch_work(
     pipeline: TranslationPipeline,
-    translation: Batcher,
-    summarization: Batcher | None,
+    translation: Driver,
+    summarization: Driver | None,
     detector: LanguageDetector,
     engines: Engines,
 ) -> Work:

@@ -7,12 +7,13 @@ within a token budget, each batch one engine call in a worker thread.
 ``Batcher`` is the server's driver, one worker thread per engine. A request's units are
 first looked up in the sentence cache (hits never queue); the rest are queued and the
 request awaits an asyncio future. The worker waits a few milliseconds for more work,
-takes the next batch by the fair policy of ``app.services.scheduling`` (interactive work
-before batch work, requests taking turns), runs one ``engine.generate`` call, stores the
-outputs in the cache and routes each back to its request. Each priority class has its own
-queue bound (``Overloaded`` -> 429), so queued batch work never refuses an interactive
-request; a request that went away or ran past its deadline has its queued units dropped,
-so nobody translates for a client that stopped listening.
+takes the next batch by the policy of ``app.services.scheduling`` (interactive work before
+batch work, small requests in the next batch, none starved), runs one ``engine.generate``
+call (after one that answered requests, a pause of ``max_wait_s`` lets them send their
+next pass first), stores the outputs in the cache and routes each back to its request.
+Each priority class has its own queue bound (``Overloaded`` -> 429), so queued batch work
+never refuses an interactive request; a request that went away or ran past its deadline
+has its queued units dropped, so nobody translates for a client that stopped listening.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from app.core.errors import DeadlineExceeded, ModelNotReady, Overloaded, TextTooLong, WartaError
+from app.core.errors import ModelNotReady, Overloaded, TextTooLong
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.cache import SentenceCache
 from app.services.scheduling import (
@@ -38,11 +39,9 @@ from app.services.scheduling import (
     token_batches,
 )
 from app.services.translate import Runner
+from app.services.waiting import RequestScope, settle_threadsafe, wait_for_outputs
 
 log = logging.getLogger(__name__)
-
-__all__ = ["MAX_BATCH_SIZE", "Batcher", "ClientDisconnected", "RequestScope", "direct"]
-
 
 def direct(engine: Seq2SeqEngine, max_batch_tokens: int = 4096) -> Runner:
     """The synchronous driver: this caller's units alone, in token-budget batches, each
@@ -66,27 +65,33 @@ def direct(engine: Seq2SeqEngine, max_batch_tokens: int = 4096) -> Runner:
     return run
 
 
-POLL_S = 0.25  # how often a waiting request checks its client and deadline
 STOPPING = "The server is shutting down; retry (another replica will answer)."
 
 BatchObserver = Callable[[int, int, float], None]  # (units, input tokens, seconds)
 
 
-class ClientDisconnected(WartaError):
-    """The client closed the connection; nothing is sent back."""
+class Driver(Protocol):
+    """What a server needs of whatever runs one model's units: a ``Runner`` per request,
+    a queue depth for the metrics, and a way to stop. ``Batcher`` is the local one; a
+    server whose models run elsewhere (``app.scale``) supplies its own."""
 
-    code = "client_closed_request"
-    status = 499
+    @property
+    def queue_depth(self) -> int:
+        """Units accepted but not yet generated."""
+        ...
 
+    def runner(self, scope: RequestScope | None = None) -> Runner:
+        """A pipeline driver bound to one request's scope."""
+        ...
 
-@dataclass(frozen=True)
-class RequestScope:
-    """What a caller's work may use: its deadline, a way to see if the client left, and
-    its priority class (``batch`` for durable jobs, below every interactive request)."""
+    @property
+    def working(self) -> bool:
+        """True while model work it accepted may still be running."""
+        ...
 
-    deadline: float | None = None  # time.monotonic() value
-    disconnected: Callable[[], Awaitable[bool]] | None = None
-    priority: Priority = "interactive"
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop; requests still waiting get ``ModelNotReady``."""
+        ...
 
 
 class Batcher:
@@ -122,6 +127,7 @@ class Batcher:
         self._pending: dict[Priority, int] = dict.fromkeys(PRIORITIES, 0)
         self._pending_tokens = 0
         self._turns = Turns()
+        self._submitted = 0  # jobs ever queued: tells the worker a follow-up pass arrived
         self._closed = False
         self._rate = 0.0  # units per second, smoothed; sizes Retry-After
         self._thread = threading.Thread(target=self._run, name=f"batcher-{name}", daemon=True)
@@ -130,6 +136,11 @@ class Batcher:
     def queue_depth(self) -> int:
         """Units waiting for the engine (not counting the batch being generated)."""
         return sum(self._pending.values())
+
+    @property
+    def working(self) -> bool:
+        """True while the worker thread runs (after ``close``: a batch is still generating)."""
+        return self._thread.is_alive()
 
     def start(self) -> None:
         """Start the worker thread."""
@@ -146,7 +157,7 @@ class Batcher:
             self._pending_tokens = 0
             self._cond.notify_all()
         for job in live:
-            _settle_threadsafe(job, error=ModelNotReady(STOPPING))
+            settle_threadsafe(job, error=ModelNotReady(STOPPING))
         if self._thread.is_alive():
             self._thread.join(timeout)
 
@@ -205,7 +216,7 @@ class Batcher:
         job = Job(texts, lengths, options, scope.priority, scope.deadline, future, loop)
         self._enqueue(job)
         try:
-            return await _wait(job, scope)
+            return await wait_for_outputs(job, scope)
         finally:
             if not job.future.done():
                 with self._cond:
@@ -223,6 +234,7 @@ class Batcher:
                     retry_after=self._retry_after(),
                 )
             job.enqueued = time.monotonic()
+            self._submitted += 1
             self._jobs.append(job)
             self._live.add(job)
             self._pending[job.priority] += job.queued
@@ -246,13 +258,27 @@ class Batcher:
         self._jobs = [j for j in self._jobs if j is not job]
 
     def _run(self) -> None:
+        answered = False
         while True:
             with self._cond:
+                if answered:
+                    self._wait_for_follow_up()
                 if not self._wait_for_work():
                     return
                 items, options = self._take()
-            if items and options is not None:
-                self._execute(items, options)
+            answered = self._execute(items, options) if items and options else False
+
+    def _wait_for_follow_up(self) -> None:
+        """After a batch that answered requests, give them ``max_wait_s`` to send their
+        next pass (a retry, the next step of an article) before the next batch starts;
+        otherwise that pass would wait out a whole batch of other requests' work."""
+        mark = self._submitted
+        until = time.monotonic() + self.max_wait_s
+        while not self._closed and self._submitted == mark:
+            left = until - time.monotonic()
+            if left <= 0:
+                return
+            self._cond.wait(left)
 
     def _wait_for_work(self) -> bool:
         """Block until a batch is worth taking; False once closed (lock held)."""
@@ -282,7 +308,8 @@ class Batcher:
         self._jobs = [j for j in self._jobs if j.queued]
         return items, options
 
-    def _execute(self, items: list[tuple[Job, int]], options: GenerationOptions) -> None:
+    def _execute(self, items: list[tuple[Job, int]], options: GenerationOptions) -> bool:
+        """Run one batch and route its outputs; True when it answered a request."""
         texts = [job.texts[i] for job, i in items]
         unique = list(dict.fromkeys(texts))  # identical units from different requests run once
         started = time.perf_counter()
@@ -293,7 +320,7 @@ class Batcher:
         except Exception as exc:  # noqa: BLE001 - every waiting request must hear about it
             log.exception("%s engine call failed", self.name)
             self._fail({job for job, _ in items}, exc)
-            return
+            return True
         seconds = time.perf_counter() - started
         self._rate = len(unique) / max(seconds, 1e-6) * 0.3 + self._rate * 0.7
         if self.cache is not None:
@@ -302,6 +329,7 @@ class Batcher:
             tokens = {t: job.lengths[i] for (job, i), t in zip(items, texts, strict=True)}
             self.observer(len(unique), sum(tokens.values()), seconds)
         by_text = dict(zip(unique, outputs, strict=True))
+        answered = False
         with self._cond:
             for job, i in items:
                 if job.dead or job not in self._live:
@@ -310,47 +338,13 @@ class Batcher:
                 job.remaining -= 1
                 if job.remaining == 0:
                     self._live.discard(job)
-                    _settle_threadsafe(job, result=job.outputs)
+                    settle_threadsafe(job, result=job.outputs)
+                    answered = True
+        return answered
 
     def _fail(self, jobs: set[Job], error: BaseException) -> None:
         with self._cond:
             for job in jobs:
                 self._discard(job)
         for job in jobs:
-            _settle_threadsafe(job, error=error)
-
-
-async def _wait(job: Job, scope: RequestScope) -> list[str]:
-    """Await a job's outputs, giving up at the deadline or when the client leaves."""
-    while True:
-        timeout = POLL_S
-        if scope.deadline is not None:
-            left = scope.deadline - time.monotonic()
-            if left <= 0:
-                raise DeadlineExceeded(
-                    "The request took longer than its deadline (WARTA_REQUEST_TIMEOUT_S); "
-                    "send less text per request or retry when the server is less busy."
-                )
-            timeout = min(timeout, left)
-        done, _ = await asyncio.wait({job.future}, timeout=timeout)
-        if done:
-            return job.future.result()
-        if scope.disconnected is not None and await scope.disconnected():
-            raise ClientDisconnected("The client closed the connection.")
-
-
-def _settle_threadsafe(
-    job: Job, *, result: list[str] | None = None, error: BaseException | None = None
-) -> None:
-    def settle() -> None:
-        if job.future.done():
-            return
-        if error is not None:
-            job.future.set_exception(error)
-        else:
-            job.future.set_result(result or [])
-
-    try:
-        job.loop.call_soon_threadsafe(settle)
-    except RuntimeError:  # the loop is closed: nobody is waiting any more
-        pass
+            settle_threadsafe(job, error=error)

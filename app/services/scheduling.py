@@ -11,16 +11,19 @@ The policy, in order:
 2. Decoding options: units with different options cannot share a call, so groups of
    options take turns (the group served longest ago goes next); a request's retry with
    stricter decoding never waits behind another request's whole backlog.
-3. Within a group, requests take turns one unit at a time (round-robin, so the batch is
-   shared max-min fairly): the oldest request first, so a steady stream of small ones
-   can never starve it, then the rest by fewest units left, so small requests finish in
-   the next batch. Each request hands out its units shortest first, so a large request
-   alone still gets length-sorted batches with little padding.
+3. Within a group, the request that has waited longest first takes its fair share of
+   the batch (an equal part for every waiting request), so a steady stream of small
+   requests can never starve it; then requests fill the rest by fewest units left
+   (shortest remaining first), so a small request finishes in the next batch and equal
+   large ones finish one after another rather than all at the end. Each request hands
+   out its units shortest first, so a large request alone still gets length-sorted
+   batches with little padding.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -122,26 +125,25 @@ def next_batch(
 def fair_share(
     jobs: Sequence[Job], max_batch_tokens: int, max_batch_size: int
 ) -> list[tuple[Job, int]]:
-    """Round-robin, one unit per request per turn, until the padded budget is full."""
+    """The oldest request's fair share, then shortest remaining first, within the budget."""
     oldest = min(jobs, key=lambda job: job.enqueued)
-    rest = sorted((job for job in jobs if job is not oldest), key=lambda j: (j.queued, j.enqueued))
-    active = [oldest, *rest]
-    taken: dict[Job, int] = {job: 0 for job in active}
+    shortest = sorted(jobs, key=lambda job: (job.queued, job.enqueued))
+    share = (math.ceil(max_batch_size / len(jobs)), max_batch_tokens // len(jobs))
+    turns = [(oldest, share), *((job, (max_batch_size, max_batch_tokens)) for job in shortest)]
+    taken: dict[Job, int] = dict.fromkeys(jobs, 0)
     size = longest = 0
-    while active and size < max_batch_size:
-        still: list[Job] = []
-        for job in active:
-            if size >= max_batch_size:
-                break
+    for job, (units, tokens) in turns:
+        count = own_longest = 0
+        while count < units and size < max_batch_size and job.head + taken[job] < len(job.order):
             length = job.lengths[job.order[job.head + taken[job]]]
             if size and max(longest, length) * (size + 1) > max_batch_tokens:
-                continue  # its next unit is its shortest left: none of its units fits now
+                break  # its next unit is its shortest left: none of its units fits now
+            if count and max(own_longest, length) * (count + 1) > tokens:
+                break  # its share of the padded budget is used
             taken[job] += 1
+            count += 1
             size += 1
-            longest = max(longest, length)
-            if job.head + taken[job] < len(job.order):
-                still.append(job)
-        active = still
+            longest, own_longest = max(longest, length), max(own_longest, length)
     items: list[tuple[Job, int]] = []
     for job, count in taken.items():
         items += [(job, i) for i in job.order[job.head : job.head + count]]

@@ -1,4 +1,5 @@
-"""Apps built around a FakeEngine (or a gated one, to hold batches open on purpose)."""
+"""Apps built around a FakeEngine (or a gated one, to hold batches open on purpose), and
+one real ``warta serve`` with the tiny model for the tests that need real connections."""
 
 from __future__ import annotations
 
@@ -15,7 +16,17 @@ from app.core.config import Settings
 from app.engines.base import GenerationOptions
 from app.main import Engines, create_app
 from app.services.detect import default_detector
+from tests.api.live import LiveServer, warta_serve
 from tests.fakes import FakeEngine
+
+# Short timeouts and small limits, so the tests of slow clients and limits run quickly.
+LIVE_SETTINGS = {
+    "HEADER_TIMEOUT_S": "2",
+    "BODY_TIMEOUT_S": "2",
+    "MAX_CHARS": "20000",
+    "MAX_TEXTS": "8",
+    "MAX_CONNECTIONS_PER_CLIENT": "16",
+}
 
 
 class GatedEngine(FakeEngine):
@@ -65,3 +76,12 @@ def gated() -> Iterator[GatedEngine]:
     engine = GatedEngine()
     yield engine
     engine.gate.set()  # never leave a worker thread blocked
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    tiny_marian_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """One ``warta serve`` process with the tiny trained model (``LIVE_SETTINGS``)."""
+    with warta_serve(tiny_marian_dir, tmp_path_factory.mktemp("live"), **LIVE_SETTINGS) as server:
+        yield server

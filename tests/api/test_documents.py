@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import docx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.jobs.documents import FORMATS
+from app.engines.base import GenerationOptions
+from app.jobs.documents import FORMATS, billed
 from tests.api.conftest import AppFactory, GatedEngine
+from tests.fakes import FakeEngine
 
 FAST = {"job_poll_s": 0.02}
 
@@ -61,16 +64,26 @@ def test_a_document_comes_back_in_its_format_with_each_text_as_translate_gives_i
     with TestClient(make_app(**FAST)) as client:
         created = send(client, name, data, source_lang="id")
         assert created.status_code == 202
-        assert created.json()["billed_characters"] == sum(len(text) for text in texts)
+        assert created.json()["billed_characters"] == billed(texts, fmt.pipeline)
         status = finished(client, created.json()["id"])
         assert (status["status"], status["name"], status["progress"]) == ("done", name, 1.0)
         result = client.get(f"/v1/documents/{created.json()['id']}/result")
-        answer = client.post("/v1/translate", json={"texts": texts, "source_lang": "id"})
+        body = {"texts": texts, "source_lang": "id", "format": fmt.pipeline}
+        answer = client.post("/v1/translate", json=body)
     translations = [t["text"] for t in answer.json()["translations"]]
     assert result.status_code == 200
     assert result.content == fmt.render(data, translations)
     assert result.headers["content-type"] == fmt.media_type
     assert result.headers["content-disposition"] == f"attachment; filename*=UTF-8''{name}"
+    assert translations != texts  # each text really went through the model
+    expected = {  # the upload's markup, around the words the model gave
+        "berita.html": b"<h1>EN:HARGA BERAS NAIK</h1><p>EN:POLISI <b>MENANGKAP</b> DUA "
+        b"TERSANGKA.</p>",
+        "berita.md": b"# EN:HARGA BERAS NAIK\n\n- EN:BANJIR MERENDAM RATUSAN RUMAH.\n\n"
+        b"```\nkode\n```\n",
+    }
+    if name in expected:
+        assert result.content == expected[name]
 
 
 def test_the_result_is_409_until_the_document_is_done(
@@ -87,15 +100,24 @@ def test_the_result_is_409_until_the_document_is_done(
         assert client.get(f"/v1/documents/{document_id}/result").status_code == 200
 
 
-def test_a_part_that_cannot_be_translated_fails_the_document_with_the_reason(
+class FailingEngine(FakeEngine):
+    """A FakeEngine that breaks on one sentence, as a model can on a pathological input."""
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        if any("rusak" in text for text in texts):
+            raise RuntimeError("the model broke")
+        return super().generate(texts, options)
+
+
+def test_a_part_that_keeps_failing_fails_the_document_with_the_reason(
     make_app: AppFactory,
 ) -> None:
-    data = b"Pendek.\n\n" + b"Kalimat yang sangat panjang sekali. " * 10 + b"\n"
-    with TestClient(make_app(max_chars=100, **FAST)) as client:
-        document_id = send(client, "a.txt", data).json()["id"]
+    data = b"Harga beras naik.\n" + b"Kalimat biasa.\n" * 40 + b"Kalimat rusak.\n"
+    app = make_app(engine=FailingEngine(), job_max_attempts=1, job_concurrency=1, **FAST)
+    with TestClient(app) as client:
+        document_id = send(client, "a.txt", data, source_lang="id").json()["id"]
         status = finished(client, document_id)
         assert status["status"] == "failed"
-        assert status["error"]["code"] == "text_too_long"
         assert status["error"]["message"].startswith(
             "Part 2 of the document could not be translated:"
         )
@@ -105,7 +127,7 @@ def test_a_part_that_cannot_be_translated_fails_the_document_with_the_reason(
 
 
 def test_unusable_uploads_are_refused_with_the_reason(make_app: AppFactory) -> None:
-    with TestClient(make_app(document_max_bytes=1000)) as client:
+    with TestClient(make_app(document_max_bytes=1000, max_chars=500)) as client:
         cases = [
             (send(client, "laporan.pdf", b"%PDF-1.7"), 422, ".txt, .md, .html or .docx"),
             (send(client, "a.docx", b"not a zip"), 422, "not a readable Word document"),
@@ -115,6 +137,8 @@ def test_unusable_uploads_are_refused_with_the_reason(make_app: AppFactory) -> N
             (send(client, "a.txt", b"x", return_segments="true"), 422, "return_segments"),
             (send(client, "a.txt", b"x", colour="blue"), 422, "colour"),
             (send(client, "a" * 300 + ".txt", b"x"), 422, "at most 255 characters"),
+            (send(client, "a.txt", b"x", format="html"), 422, "format"),
+            (send(client, "a.html", b"<p>" + b"x" * 990 + b"</p>"), 413, "page of 997"),
         ]
         for response, status, named in cases:
             assert response.status_code == status, response.text

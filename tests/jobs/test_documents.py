@@ -6,11 +6,10 @@ import io
 import zipfile
 
 import docx
-import lxml.html
 import pytest
 
 from app.core.errors import InvalidInput
-from app.jobs.documents import FORMATS, format_of, parts
+from app.jobs.documents import FORMATS, billed, format_of, lines, parts
 
 
 def roundtrip(kind: str, data: bytes) -> tuple[list[str], bytes]:
@@ -29,94 +28,49 @@ def test_plain_text_keeps_every_line_break_indent_and_the_bom() -> None:
 
 
 MARKDOWN = """\
-# Harga Beras Naik ##
+# Harga Beras Naik
 
-Harga beras naik lima persen.{HARD_BREAK}
+Harga beras naik lima persen.
 Polisi menangkap dua tersangka.
 
-- butir satu
-  - [x] butir dua
-3. nomor tiga
-> kutipan **tebal**
-
 ```python
-kode = "jangan diterjemahkan"
+kode = "jangan"
+
+masih kode
 ```
 
 | Kota | Harga |
 |:---|---:|
 | Jakarta | naik |
-
----
-[sumber]: https://contoh.id/berita
-<div>blok html</div>
-Judul setext
-============
-""".format(HARD_BREAK="  ")
+"""
 
 
-def test_markdown_translates_text_and_keeps_every_mark_code_block_and_table() -> None:
-    texts, out = roundtrip("md", MARKDOWN.encode())
-    assert texts == [
-        "Harga Beras Naik",
-        "Harga beras naik lima persen.",
-        "Polisi menangkap dua tersangka.",
-        "butir satu",
-        "butir dua",
-        "nomor tiga",
-        "kutipan **tebal**",
-        "Kota",
-        "Harga",
-        "Jakarta",
-        "naik",
-        "Judul setext",
+def test_markdown_is_cut_at_blank_lines_outside_code_and_joins_back_whole() -> None:
+    chunks = FORMATS["md"].units(MARKDOWN.encode())
+    assert "".join(chunks) == MARKDOWN
+    tiny = lines.markdown_chunks(MARKDOWN.encode(), size=1)
+    assert tiny == [
+        "# Harga Beras Naik\n\n",
+        "Harga beras naik lima persen.\nPolisi menangkap dua tersangka.\n\n",
+        '```python\nkode = "jangan"\n\nmasih kode\n```\n\n',  # a fence is never cut
+        "| Kota | Harga |\n|:---|---:|\n| Jakarta | naik |\n",
     ]
-    lines = out.decode().splitlines()
-    assert lines[0] == "# [HARGA BERAS NAIK] ##"
-    assert lines[2] == "[HARGA BERAS NAIK LIMA PERSEN.]  "  # the hard break stays
-    assert lines[5:9] == [
-        "- [BUTIR SATU]",
-        "  - [x] [BUTIR DUA]",
-        "3. [NOMOR TIGA]",
-        "> [KUTIPAN **TEBAL**]",
-    ]
-    assert lines[10:13] == MARKDOWN.splitlines()[10:13]  # the fenced code
-    assert lines[14:17] == ["| [KOTA] | [HARGA] |", "|:---|---:|", "| [JAKARTA] | [NAIK] |"]
-    assert lines[18:21] == MARKDOWN.splitlines()[18:21]  # rule, link definition, raw HTML
-    assert lines[21:] == ["[JUDUL SETEXT]", "============"]
+    rendered = FORMATS["md"].render(MARKDOWN.encode(), [chunk.upper() for chunk in tiny])
+    assert rendered == MARKDOWN.upper().encode()
 
 
-def tags(markup: bytes) -> list[tuple[str, dict[str, str]]]:
-    root = lxml.html.document_fromstring(markup)
-    return [(el.tag, dict(el.attrib)) for el in root.iter() if isinstance(el.tag, str)]
+def test_markup_documents_keep_a_bom_and_an_empty_one_comes_back_as_it_was() -> None:
+    page = "\ufeff<p>Harga naik.</p>".encode()
+    assert FORMATS["html"].units(page) == ["<p>Harga naik.</p>"]
+    rendered = FORMATS["html"].render(page, ["<p>Prices rose.</p>"])
+    assert rendered == "\ufeff<p>Prices rose.</p>".encode()
+    assert FORMATS["md"].units(b"\n\n") == []
+    assert FORMATS["md"].render(b"\n\n", []) == b"\n\n"
 
 
-def test_an_html_page_keeps_its_doctype_tags_attributes_and_code() -> None:
-    page = (
-        b'<!DOCTYPE html>\n<html lang="id"><head><title>Berita</title>'
-        b"<style>p { color: red }</style></head><body>"
-        b'<p class="lead">Harga <a href="https://contoh.id/?a=1&amp;b=2">beras</a> naik.</p>'
-        b"<pre>kode tetap</pre><p>Satu &amp; dua &lt;tiga&gt;</p>"
-        b'<!-- catatan --><img src="x.png" alt="foto"></body></html>'
-    )
-    texts, out = roundtrip("html", page)
-    assert texts == ["Berita", "Harga", "beras", "naik.", "Satu & dua <tiga>"]
-    assert out.startswith(b"<!DOCTYPE html>")
-    assert tags(out) == tags(page)
-    root = lxml.html.document_fromstring(out)
-    assert root.findtext(".//title") == "[BERITA]"
-    assert root.find(".//a").text == "[BERAS]"
-    assert root.findtext(".//pre") == "kode tetap"
-    assert root.findtext(".//style") == "p { color: red }"
-    assert root.findall(".//p")[1].text == "[SATU & DUA <TIGA>]"
-    assert b"[SATU &amp; DUA &lt;TIGA&gt;]" in out  # text stays text
-    assert b"<!-- catatan -->" in out
-
-
-def test_an_html_fragment_stays_a_fragment() -> None:
-    texts, out = roundtrip("html", b"Pembuka <b>tebal</b> penutup<p>Paragraf</p>")
-    assert texts == ["Pembuka", "tebal", "penutup", "Paragraf"]
-    assert out == b"[PEMBUKA] <b>[TEBAL]</b> [PENUTUP]<p>[PARAGRAF]</p>"
+def test_markup_bills_the_text_between_the_tags() -> None:
+    assert billed(["<p>Harga <b>beras</b></p>"], "html") == len("Harga beras")
+    assert billed(["Harga naik"], "text") == len("Harga naik")
 
 
 def word_file() -> bytes:

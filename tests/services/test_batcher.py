@@ -12,7 +12,8 @@ import pytest
 from app.core.errors import DeadlineExceeded, ModelNotReady, Overloaded, TextTooLong
 from app.engines.base import GenerationOptions
 from app.engines.cache import SentenceCache
-from app.services.batcher import Batcher, ClientDisconnected, RequestScope
+from app.services.batcher import Batcher
+from app.services.waiting import ClientDisconnected, RequestScope
 from tests.api.conftest import GatedEngine, fake_translation
 from tests.fakes import FakeEngine
 
@@ -341,3 +342,26 @@ def test_closing_answers_every_waiting_request_even_inside_the_running_batch(
         engine.gate.set()
 
     asyncio.run(scenario())
+
+
+def test_a_follow_up_pass_runs_before_the_next_batch_of_other_work(engine: GatedEngine) -> None:
+    # A tight token budget: the backlog alone fills every batch, so nothing else waits.
+    batcher = make_batcher(engine, max_batch_tokens=8, max_batch_size=4, max_wait_s=1.0)
+    backlog = [f"berita {i}" for i in range(40)]
+
+    async def scenario() -> None:
+        first = asyncio.ensure_future(submit(batcher, ["pertama"]))
+        await _until(engine.entered.is_set)
+        large = asyncio.ensure_future(submit(batcher, backlog))
+        await _until(lambda: batcher.queue_depth == len(backlog))
+        engine.gate.set()
+        await first
+        await submit(batcher, ["lanjutan"])  # e.g. a retry, sent as soon as the answer came
+        await large
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        batcher.close()
+    assert engine.batches[0] == ["pertama"]
+    assert "lanjutan" in engine.batches[1]

@@ -1,4 +1,4 @@
-"""The batch policy on its own: fair turns across requests, no starvation, budgets."""
+"""The batch policy on its own: small requests first, no starvation, budgets."""
 
 from __future__ import annotations
 
@@ -92,3 +92,10 @@ def test_batch_priority_waits_and_option_groups_take_turns(
     batches = drain([background, a, b], size=4)
     assert [batch[0][0].options for batch in batches[:4]] == [OPTIONS, other, OPTIONS, other]
     assert [all(j is background for j, _ in batch) for batch in batches] == [False] * 10 + [True]
+
+
+def test_equal_large_requests_finish_one_after_another(loop: asyncio.AbstractEventLoop) -> None:
+    jobs = [job(loop, [4] * 16, float(k)) for k in range(3)]
+    batches = drain(jobs, size=8)
+    last_batch = [max(n for n, b in enumerate(batches) if any(j is x for x, _ in b)) for j in jobs]
+    assert last_batch == [1, 3, 5]  # not all three in the last batches, as turns would do

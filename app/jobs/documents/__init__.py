@@ -1,9 +1,10 @@
 """Documents translated as jobs: a .txt, .md, .html or .docx file in, the same file
 translated out, with the same structure.
 
-``submit_document`` reads the file's texts (paragraphs, lines, text nodes), stores the
-upload and one job item per part of up to ``PART_TEXTS`` texts; each part is a
-``translate`` request that the job runner answers like any item, checkpointed part by
+``submit_document`` reads the file's texts (lines of a .txt, chunks of a .md, the whole
+.html, paragraphs of a .docx), stores the upload and one job item per part of up to
+``PART_TEXTS`` texts; each part is a ``translate`` request (with ``format: markdown`` or
+``html`` for those files) that the job runner answers like any item, checkpointed part by
 part. Once the job is done, ``document_result`` puts every translation back into the
 uploaded file. A part that fails fails the whole document (``failed``), with the reason.
 
@@ -15,14 +16,14 @@ checked with ``app.store.check_job_key``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import PurePath, PureWindowsPath
 from typing import Any
 
-from app.core.errors import InvalidInput
-from app.jobs.documents import docx, html, lines
+from app.core.errors import InvalidInput, TextTooLong
+from app.jobs.documents import docx, lines
 from app.jobs.intake import REQUEST
 from app.jobs.progress import eta_seconds
 from app.store import (
@@ -40,6 +41,7 @@ from app.store import (
     put_file,
     seal_job,
 )
+from app.text import markup
 
 DOCUMENT = "document"  # a document job's own options: name, format, characters
 PART_TEXTS = 32
@@ -49,25 +51,24 @@ MAX_NAME = 255
 
 @dataclass(frozen=True)
 class Format:
-    """How one file type is read into texts and written back with their translations."""
+    """How one file type is read into texts and written back with their translations,
+    and the pipeline format (``text``, ``html``, ``markdown``) its texts are read in."""
 
     media_type: str
     units: Callable[[bytes], list[str]]
     render: Callable[[bytes, Sequence[str]], bytes]
+    pipeline: str = "text"
 
 
 FORMATS: dict[str, Format] = {
-    "txt": Format(
-        "text/plain; charset=utf-8",
-        partial(lines.units, spans=lines.text_spans),
-        partial(lines.render, spans=lines.text_spans),
-    ),
+    "txt": Format("text/plain; charset=utf-8", lines.text_units, lines.text_render),
     "md": Format(
         "text/markdown; charset=utf-8",
-        partial(lines.units, spans=lines.markdown_spans),
-        partial(lines.render, spans=lines.markdown_spans),
+        partial(lines.markdown_chunks, size=PART_CHARS),
+        lines.joined,
+        "markdown",
     ),
-    "html": Format("text/html; charset=utf-8", html.units, html.render),
+    "html": Format("text/html; charset=utf-8", lines.whole, lines.joined, "html"),
     "docx": Format(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         docx.units,
@@ -75,6 +76,7 @@ FORMATS: dict[str, Format] = {
     ),
 }
 ALIASES = {"text": "txt", "markdown": "md", "htm": "html"}
+UNIT_NAMES = {"txt": "line", "md": "block", "html": "page", "docx": "paragraph"}
 
 
 @dataclass(frozen=True)
@@ -122,19 +124,34 @@ def submit_document(
             f"The file name must be printable and at most {MAX_NAME} characters; rename it."
         )
     kind = format_of(name)
-    texts = FORMATS[kind].units(data)
-    meta = {"name": name, "format": kind, "characters": sum(len(text) for text in texts)}
+    fmt = FORMATS[kind]
+    texts = fmt.units(data)
+    longest = max((len(text) for text in texts), default=0)
+    if longest > max_chars:
+        raise TextTooLong(
+            f"The document has a {UNIT_NAMES[kind]} of {longest} characters; the limit is "
+            f"{max_chars} (WARTA_MAX_CHARS). Split the document."
+        )
+    request = {**options, "format": fmt.pipeline}
+    meta = {"name": name, "format": kind, "characters": billed(texts, fmt.pipeline)}
     job = create_job(
-        store, "document", owner=owner, options={REQUEST: options, DOCUMENT: meta}, key=key
+        store, "document", owner=owner, options={REQUEST: request, DOCUMENT: meta}, key=key
     )
     try:
-        put_file(store, job.id, INPUT, name=name, media_type=FORMATS[kind].media_type, data=data)
+        put_file(store, job.id, INPUT, name=name, media_type=fmt.media_type, data=data)
         groups = parts(texts, min(PART_TEXTS, max_texts), min(PART_CHARS, max_chars))
         add_items(store, job.id, (NewItem(f"part-{n}", {"texts": g}) for n, g in enumerate(groups)))
     except BaseException:
         delete_job(store, job.id, owner)
         raise
     return seal_job(store, job.id)
+
+
+def billed(texts: Sequence[str], pipeline: str) -> int:
+    """Characters of text to translate (in markup: between the tags, not the tags)."""
+    if pipeline == "text":
+        return sum(len(text) for text in texts)
+    return sum(len(run.text) for text in texts for run in markup.runs(markup.parse(text, pipeline)))
 
 
 def parts(texts: list[str], max_texts: int, max_chars: int) -> list[list[str]]:
@@ -161,6 +178,10 @@ def document_info(
     job = get_job(store, job_id, owner)
     if job is None or job.kind != "document":
         return None
+    if job.failed and job.status in ("done", "failed"):
+        # A part the store failed itself (it kept stopping its worker): no document.
+        error = job.error or _first_error(store, job.id)
+        job = replace(job, status="failed", error=error)
     meta = job.options.get(DOCUMENT, {})
     return DocumentInfo(
         job,
@@ -174,7 +195,7 @@ def document_info(
 def document_result(store: Store, job: JobInfo) -> StoredFile:
     """The translated file of a ``done`` document job: the upload with every text
     replaced by its translation, same name and type. Blocks: run it in a worker thread."""
-    if job.status != "done":
+    if job.status != "done" or job.failed:
         raise ValueError(f"document job {job.id} is {job.status}, not done")
     upload = get_file(store, job.id, INPUT)
     if upload is None:
@@ -188,3 +209,15 @@ def document_result(store: Store, job: JobInfo) -> StoredFile:
     return StoredFile(
         upload.name, upload.media_type, FORMATS[kind].render(upload.data, translations)
     )
+
+
+def _first_error(store: Store, job_id: str) -> dict[str, Any]:
+    for item in iter_results(store, job_id):
+        if item.status == "failed":
+            error = item.error.get("error", item.error)
+            return {
+                "code": error.get("code", "failed"),
+                "message": f"Part {item.position + 1} of the document could not be "
+                f"translated: {error.get('message', '')}",
+            }
+    return {"code": "failed", "message": "A part of the document could not be translated."}

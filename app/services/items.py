@@ -1,21 +1,20 @@
 """One item of a batch run, answered exactly as the synchronous API answers it.
 
-Every batch runner (the job runner behind ``/v1/jobs`` and ``warta batch``, the Ray Data
-pipeline in ``app.scale``) calls ``process_item`` for each item, so a result is by
-construction what ``POST /v1/articles`` or ``POST /v1/translate`` returns for the same
-body, plus the item's ``id``. A bad item
+Every batch runner (the Ray Data pipeline in ``app.scale``, the job runner) calls
+``process_item`` for each item, so a result is by construction what ``POST /v1/articles``
+or ``POST /v1/translate`` returns for the same body, plus the item's ``id``. A bad item
 gives ``{"id": ..., "error": {"code", "message"}}`` (the API's error body, with the same
 code and message) and the run goes on; only a broken model or machine stops it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal, get_args
 
 from pydantic import ValidationError
 
 from app.api.errors import describe_problems
-from app.api.routes import check_text_limits
 from app.api.schemas import (
     ArticleRequest,
     ArticleResponse,
@@ -24,7 +23,7 @@ from app.api.schemas import (
     TranslationOut,
 )
 from app.core.config import Settings
-from app.core.errors import InvalidInput, WartaError
+from app.core.errors import InvalidInput, TextTooLong, WartaError
 from app.services.article import process_article
 from app.services.translate import translate_detected
 from app.services.work import Work
@@ -55,6 +54,21 @@ async def process_item(work: Work, kind: Kind, item: Any, settings: Settings) ->
     return {"id": item_id, **answer}
 
 
+def check_text_limits(texts: Sequence[str], settings: Settings) -> None:
+    """413 when a request has too many texts or too many characters in total."""
+    if len(texts) > settings.max_texts:
+        raise TextTooLong(
+            f"The request has {len(texts)} texts; the limit is {settings.max_texts} "
+            "(WARTA_MAX_TEXTS). Split it into several requests."
+        )
+    total = sum(len(text) for text in texts)
+    if total > settings.max_chars:
+        raise TextTooLong(
+            f"The request has {total} characters of text; the limit is {settings.max_chars} "
+            "(WARTA_MAX_CHARS). Split it into several requests."
+        )
+
+
 def error_item(item_id: Any, error: WartaError) -> dict[str, Any]:
     """A failed item: its ``id`` and the API's error body."""
     return {"id": item_id, "error": {"code": error.code, "message": error.message}}
@@ -69,8 +83,8 @@ def _body(item: Any) -> dict[str, Any]:
     return {key: value for key, value in item.items() if key != "id"}
 
 
-async def _article(work: Work, body: ArticleRequest, settings: Settings) -> dict[str, Any]:
-    """What ``POST /v1/articles`` answers."""
+async def answer_article(work: Work, body: ArticleRequest, settings: Settings) -> ArticleResponse:
+    """What ``POST /v1/articles`` answers for ``body``."""
     check_text_limits([(body.title or "") + (body.text or body.html or "")], settings)
     result = await process_article(
         translate=work.translate,
@@ -82,17 +96,31 @@ async def _article(work: Work, body: ArticleRequest, settings: Settings) -> dict
         max_sentences=body.max_sentences,
         detector=work.detector,
         translation_model=work.translation_model,
+        options=body.text_options(),
     )
-    return ArticleResponse.of(result).model_dump(mode="json")
+    return ArticleResponse.of(result)
 
 
-async def _translate(work: Work, body: TranslateRequest, settings: Settings) -> dict[str, Any]:
-    """What ``POST /v1/translate`` answers (``None`` fields left out, as the route does)."""
+async def answer_translate(
+    work: Work, body: TranslateRequest, settings: Settings
+) -> TranslateResponse:
+    """What ``POST /v1/translate`` answers for ``body``."""
     check_text_limits(body.texts, settings)
-    results = await translate_detected(work.translate, work.detector, body.texts, body.source_lang)
-    response = TranslateResponse(
+    results = await translate_detected(
+        work.translate, work.detector, body.texts, body.source_lang, body.text_options()
+    )
+    return TranslateResponse(
         translations=[TranslationOut.of(r, lang, body.return_segments) for r, lang in results],
         model=work.translation_model,
         engine=work.translation_engine,
     )
-    return response.model_dump(mode="json", exclude_none=True)
+
+
+async def _article(work: Work, body: ArticleRequest, settings: Settings) -> dict[str, Any]:
+    return (await answer_article(work, body, settings)).model_dump(mode="json")
+
+
+async def _translate(work: Work, body: TranslateRequest, settings: Settings) -> dict[str, Any]:
+    # ``None`` fields are left out, as the route does (response_model_exclude_none).
+    answer = await answer_translate(work, body, settings)
+    return answer.model_dump(mode="json", exclude_none=True)

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from app.core.config import Settings
 from app.engines.loader import Engines
-from app.jobs.items import process_item
 from app.main import create_app
 from app.services.detect import default_detector
+from app.services.items import process_item
 from app.services.work import Work, direct_work
 from tests.fakes import FakeEngine, run
 
