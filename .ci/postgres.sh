@@ -15,8 +15,7 @@ as_postgres() {
 }
 
 if ! command -v pg_lsclusters >/dev/null; then
-  apt-get update -q >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql >&2
+  "$(dirname "$0")/apt-install.sh" postgresql
 fi
 
 version="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
