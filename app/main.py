@@ -7,25 +7,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from app.api import deepl, libre
+from app.api.compat import CompatState
 from app.api.deps import AppState
+from app.api.documents import router as documents
 from app.api.errors import install_error_handlers
+from app.api.jobs import router as jobs
+from app.api.jobs import start_jobs, stop_jobs
 from app.api.metrics import Metrics
-from app.api.middleware import BodyLimitMiddleware, MetricsMiddleware
+from app.api.middleware import BodyLimitMiddleware, MetricsMiddleware, ShieldMiddleware
 from app.api.routes import ops, v1
 from app.api.web import router as web
 from app.core.config import Settings
 from app.engines.base import GenerationOptions, Seq2SeqEngine
-from app.engines.cache import CachedEngine
+from app.engines.cache import SentenceCache
 from app.engines.loader import Engines, load_engines
-from app.services.batcher import Batcher
+from app.services.batcher import Batcher, Driver
 from app.services.detect import LanguageDetector, default_detector
 from app.services.translate import pipeline_for
+from app.services.usage import MemoryUsage
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +40,7 @@ WARMUP_TEXT = "Harga beras naik lima persen bulan ini."
 # room for options covers real text, while 4 MiB leaves room for whole HTML pages.
 MIN_BODY_BYTES = 4 * 1024 * 1024
 DOCS_ASSETS_URL = "/docs-assets"
+CLOSE_WAIT_S = 1.0  # at exit, how long a batch still generating is waited for
 
 
 def body_limit(settings: Settings) -> int:
@@ -41,27 +48,39 @@ def body_limit(settings: Settings) -> int:
     return max(6 * settings.max_chars + 64 * 1024, MIN_BODY_BYTES)
 
 
+# (engine, role) -> what runs that model's units; the default is the local batcher.
+DriverFactory = Callable[[Seq2SeqEngine, str], Driver]
+
+
 def create_app(
     settings: Settings | None = None,
     *,
     engines: Engines | None = None,
     detector: LanguageDetector | None = None,
+    drivers: DriverFactory | None = None,
 ) -> FastAPI:
-    """Build the app; models load in its lifespan unless ``engines`` are given."""
+    """Build the app; models load in its lifespan unless ``engines`` are given.
+
+    ``drivers`` replaces the local batcher of each model (``app.scale`` sends the units
+    to model replicas elsewhere); every route reaches the models only through them.
+    """
     settings = settings or Settings()  # type: ignore[call-arg]  # filled from the environment
     metrics = Metrics()
     state = AppState(settings=settings, metrics=metrics)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        batchers = await _start(state, engines, detector)
+        batchers = await _start(state, engines, detector, drivers)
+        await start_jobs(state)
         try:
             yield
         finally:
-            state.ready = False
-            metrics.ready.set(0)
+            await stop_jobs(state)  # first: its items in flight go back unfinished
+            state.stop_work()
+            # Waiters were answered above; a batch still generating cannot be interrupted,
+            # and the process does not wait for it.
             for batcher in batchers:
-                await asyncio.to_thread(batcher.close)
+                await asyncio.to_thread(batcher.close, CLOSE_WAIT_S)
 
     # /docs and /redoc load Swagger UI and ReDoc from the installed package, not a CDN,
     # so they work on a machine without internet access; no schema validator is called.
@@ -73,20 +92,42 @@ def create_app(
         strict_content_type=False,  # a JSON body without a Content-Type header is still JSON
         static_url=DOCS_ASSETS_URL,
         swagger_ui_parameters={"validatorUrl": None},
+        # No redirect to the slash-less path: its target would be built from the Host header.
+        redirect_slashes=False,
     )
     app.state.warta = state
     install_error_handlers(app)
     app.include_router(ops)
     app.include_router(v1)
+    app.include_router(jobs)
+    app.include_router(documents)
     app.include_router(web)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=body_limit(settings))
+    app.state.compat = CompatState(metrics, usage=MemoryUsage())
+    for name, router in (("deepl", deepl.router), ("libretranslate", libre.router)):
+        if name in settings.compat_apis:
+            app.include_router(router)  # at the root: clients join their paths to the base URL
+    uploads = {
+        "/v1/jobs": settings.job_max_upload_bytes,
+        "/v1/documents": settings.document_max_bytes + MIN_BODY_BYTES,  # room for the form
+    }
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=body_limit(settings),
+        timeout_s=settings.body_timeout_s,
+        in_flight=metrics.in_flight,
+        uploads=uploads,
+    )
+    app.add_middleware(ShieldMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: sees every answer
     return app
 
 
 async def _start(
-    state: AppState, engines: Engines | None, detector: LanguageDetector | None
-) -> list[Batcher]:
+    state: AppState,
+    engines: Engines | None,
+    detector: LanguageDetector | None,
+    drivers: DriverFactory | None,
+) -> list[Driver]:
     """Load (unless given), warm up and wire the engines; mark the app ready."""
     settings, metrics = state.settings, state.metrics
     if engines is None:
@@ -101,11 +142,13 @@ async def _start(
     if settings.warmup:
         await asyncio.to_thread(_warm_up, engines, settings.beam_size)
     state.detector = await loading if loading is not None else detector
-    translation_engine = engines.translation
-    if settings.cache_size > 0:
-        translation_engine = CachedEngine(translation_engine, settings.cache_size)
-        metrics.live.caches["translation"] = translation_engine
-    state.translation_batcher = _batcher(translation_engine, settings, metrics, "translation")
+
+    def driver(engine: Seq2SeqEngine, role: str) -> Driver:
+        if drivers is not None:
+            return drivers(engine, role)
+        return local_driver(engine, role, settings, metrics)
+
+    state.translation_batcher = driver(engines.translation, "translation")
     batchers = [state.translation_batcher]
     state.pipeline = pipeline_for(
         engines.translation, settings.beam_size, metrics.sentence_counter()
@@ -113,9 +156,7 @@ async def _start(
     state.models = [engines.translation.info]
     state.engines = engines
     if engines.summarization is not None:
-        state.summarization_batcher = _batcher(
-            engines.summarization, settings, metrics, "summarization"
-        )
+        state.summarization_batcher = driver(engines.summarization, "summarization")
         batchers.append(state.summarization_batcher)
         state.models.append(engines.summarization.info)
     for info in state.models:
@@ -132,12 +173,30 @@ async def _start(
     return batchers
 
 
-def _batcher(engine: Seq2SeqEngine, settings: Settings, metrics: Metrics, role: str) -> Batcher:
+def local_driver(engine: Seq2SeqEngine, role: str, settings: Settings, metrics: Metrics) -> Batcher:
+    """The server's own driver for one model: the sentence cache (translation) in front
+    of a started cross-request batcher, both reported in ``metrics``."""
+    cache = None
+    if role == "translation" and settings.cache_size > 0:
+        cache = SentenceCache(settings.cache_size)
+        metrics.live.caches[role] = cache
+    return _batcher(engine, settings, metrics, role, cache)
+
+
+def _batcher(
+    engine: Seq2SeqEngine,
+    settings: Settings,
+    metrics: Metrics,
+    role: str,
+    cache: SentenceCache | None = None,
+) -> Batcher:
     batcher = Batcher(
         engine,
         max_batch_tokens=settings.max_batch_tokens,
         max_wait_s=settings.max_batch_wait_ms / 1000,
         max_queue=settings.max_queue_sentences,
+        max_batch_queue=settings.max_batch_queue_sentences,
+        cache=cache,
         observer=metrics.batch_observer(role),
         name=role,
     )

@@ -87,3 +87,48 @@ def test_clean_prints_body_and_reports_removals_on_stderr() -> None:
     assert result.stdout.rstrip().endswith("kata Hua.")
     assert "Tag Terkait" not in result.stdout
     assert "removed (related_list): Tag Terkait:" in result.stderr
+
+
+def test_article_prints_title_translation_and_summary(
+    tiny_marian_dir: Path, tmp_path: Path
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    result = run_warta(
+        "article", str(article), "--title", PAIRS[3][0], "--mode", "extractive",
+        model=tiny_marian_dir,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # Three sentences: an extractive summary of up to three keeps all of them, in order.
+    summary = f"{PAIRS[0][1]} {PAIRS[1][1]} {PAIRS[2][1]}"
+    assert result.stdout == f"{PAIRS[3][1]}\n\n{EXPECTED}\nSummary (extractive): {summary}\n"
+
+
+def test_errors_name_the_command_line_flags(tiny_marian_dir: Path, tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    abstractive_id = run_warta(
+        "summarize", str(article), "--mode", "abstractive", "--lang", "id", model=tiny_marian_dir
+    )
+    assert abstractive_id.returncode == 1
+    assert "--lang en" in abstractive_id.stderr and "--mode extractive" in abstractive_id.stderr
+    assert "output_lang" not in abstractive_id.stderr and "mode=" not in abstractive_id.stderr
+
+    no_model = run_warta(
+        "summarize", str(article), "--mode", "abstractive", "--summarization-model", "none",
+        model=tiny_marian_dir,
+    )  # fmt: skip
+    assert no_model.returncode == 1
+    assert "--mode extractive" in no_model.stderr and "mode=" not in no_model.stderr
+
+    cuda = run_warta("translate", str(article), "--device", "cuda", model=tiny_marian_dir)
+    assert cuda.returncode == 1
+    assert "--device cpu" in cuda.stderr and "Traceback" not in cuda.stderr
+
+
+def test_help_shows_what_to_pass_not_python_types() -> None:
+    for command in (["translate"], ["article"], ["summarize"], ["serve"], ["models", "pull"]):
+        result = run_warta(*command, "--help", model="unused")
+        assert result.returncode == 0, result.stderr
+        for placeholder in ("<str>", "<bool>", "<int", "<path>"):
+            assert placeholder not in result.stdout, (command, placeholder)

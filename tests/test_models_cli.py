@@ -20,12 +20,16 @@ REPO_ID = "warta-test/tiny-marian"
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
-def put_in_hf_cache(model_dir: Path, hub_dir: Path, repo_id: str, commit: str) -> int:
-    """Lay ``model_dir`` out as ``huggingface_hub`` caches a download; returns the bytes."""
+def put_in_hf_cache(
+    model_dir: Path, hub_dir: Path, repo_id: str, commit: str, *, main: bool = True
+) -> int:
+    """Lay ``model_dir`` out as ``huggingface_hub`` caches a download of ``commit`` (the
+    head of ``main`` unless told otherwise); returns the bytes."""
     repo = hub_dir / ("models--" + repo_id.replace("/", "--"))
-    (repo / "blobs").mkdir(parents=True)
-    (repo / "refs").mkdir()
-    (repo / "refs" / "main").write_text(commit)
+    (repo / "blobs").mkdir(parents=True, exist_ok=True)
+    (repo / "refs").mkdir(exist_ok=True)
+    if main:
+        (repo / "refs" / "main").write_text(commit)
     snapshot = repo / "snapshots" / commit
     snapshot.mkdir(parents=True)
     blob_sizes = {}  # identical files (source.spm, target.spm) share one blob, as on the hub
@@ -109,6 +113,52 @@ def test_pull_convert_list_then_translate_offline(
     assert translated.returncode == 0, translated.stderr
     assert translated.stdout.strip() == expected
     assert sorted(converted.parent.iterdir()) == before
+
+
+OLD_COMMIT = "fedcba9876543210fedcba9876543210fedcba98"
+
+
+def test_a_pinned_revision_is_pulled_loaded_and_reported(
+    homes: dict[str, str], tiny_marian_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+    from huggingface_hub import constants
+
+    from app.core.config import Settings
+    from app.engines.tiny import build_tiny_marian
+    from app.main import create_app
+    from app.services.detect import default_detector
+
+    hub = Path(homes["HF_HOME"]) / "hub"
+    put_in_hf_cache(tiny_marian_dir, hub, REPO_ID, COMMIT)
+    untrained = build_tiny_marian(tmp_path / "untrained", train_steps=0)
+    put_in_hf_cache(untrained, hub, REPO_ID, OLD_COMMIT, main=False)
+
+    pulled = warta("models", "pull", "--translation", REPO_ID, "--revision", OLD_COMMIT, env=homes)
+    assert pulled.returncode == 0, pulled.stderr
+    assert f"snapshots/{OLD_COMMIT}" in pulled.stdout
+
+    missing = warta("models", "pull", "--translation", REPO_ID, "--revision", "v9", env=homes)
+    assert missing.returncode == 1
+    assert "at revision v9" in missing.stderr and "Traceback" not in missing.stderr
+
+    source, expected = PAIRS[0]
+    article = tmp_path / "article.txt"
+    article.write_text(source, encoding="utf-8")
+    args = ("translate", str(article), "--source", "id")
+    assert warta(*args, env=homes).stdout.strip() == expected
+    pinned = warta(*args, env={**homes, "WARTA_TRANSLATION_REVISION": OLD_COMMIT})
+    assert pinned.returncode == 0, pinned.stderr
+    assert pinned.stdout.strip() != expected  # the untrained snapshot answered
+
+    for key, value in {**homes, "WARTA_TRANSLATION_REVISION": OLD_COMMIT}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(hub))  # read at import in this process
+    settings = Settings()
+    assert settings.translation_revision == OLD_COMMIT
+    with TestClient(create_app(settings, detector=default_detector())) as client:
+        (model,) = client.get("/v1/models").json()["models"]
+    assert (model["name"], model["revision"]) == (REPO_ID, OLD_COMMIT)
 
 
 @pytest.mark.parametrize(

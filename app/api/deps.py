@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -11,14 +12,18 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.api.metrics import Metrics
+from app.api.middleware import RECEIVED_AT
 from app.core.config import Settings
 from app.core.errors import ModelNotReady, Unauthorized
 from app.engines.base import EngineInfo
 from app.engines.loader import Engines
-from app.services.batcher import Batcher, RequestScope
+from app.jobs.runner import JobRunner
+from app.services.batcher import STOPPING, Driver
 from app.services.detect import LanguageDetector
 from app.services.translate import TranslationPipeline
+from app.services.waiting import RequestScope
 from app.services.work import Work, work_through
+from app.store import Store, owner_for_key
 
 
 @dataclass
@@ -30,10 +35,36 @@ class AppState:
     models: list[EngineInfo] = field(default_factory=list)
     engines: Engines | None = None
     pipeline: TranslationPipeline | None = None
-    translation_batcher: Batcher | None = None
-    summarization_batcher: Batcher | None = None
+    translation_batcher: Driver | None = None
+    summarization_batcher: Driver | None = None
     detector: LanguageDetector | None = None
     ready: bool = False
+    store: Store | None = None
+    runner: JobRunner | None = None
+    stopping_since: float | None = None  # time.monotonic() of SIGTERM: new work gets 503
+
+    @property
+    def stopping(self) -> bool:
+        """True once asked to stop: /readyz and new work answer 503."""
+        return self.stopping_since is not None
+
+    def begin_stopping(self) -> None:
+        """Refuse new work from now on; requests received before keep running."""
+        if self.stopping_since is None:
+            self.stopping_since = time.monotonic()
+        self.metrics.ready.set(0)
+
+    @property
+    def batchers(self) -> list[Driver]:
+        """The batchers that are running or were started."""
+        return [b for b in (self.translation_batcher, self.summarization_batcher) if b]
+
+    def stop_work(self) -> None:
+        """Stop serving model work now: not ready, every waiting request answered 503."""
+        self.begin_stopping()
+        self.ready = False
+        for batcher in self.batchers:
+            batcher.close(timeout=0)
 
 
 def get_state(request: Request) -> AppState:
@@ -59,7 +90,7 @@ def request_scope(request: Request, state: StateDep) -> RequestScope:
 
 
 def get_work(state: StateDep, scope: Annotated[RequestScope, Depends(request_scope)]) -> Work:
-    """This request's services, or 503 while models are loading or the server is stopping."""
+    """This request's services, or 503 while models are loading."""
     if (
         not state.ready
         or state.engines is None
@@ -76,6 +107,14 @@ def get_work(state: StateDep, scope: Annotated[RequestScope, Depends(request_sco
         state.engines,
         summary.runner(scope) if summary is not None else None,
     )
+
+
+def accepting_work(request: Request, state: StateDep) -> None:
+    """503 for every ``/v1`` request received in full after the server began stopping;
+    those received before it are in flight and run on."""
+    received = getattr(request.state, RECEIVED_AT, math.inf)
+    if state.stopping_since is not None and received >= state.stopping_since:
+        raise ModelNotReady(STOPPING)
 
 
 def get_detector(state: StateDep) -> LanguageDetector:
@@ -113,6 +152,18 @@ def require_api_key(
         )
 
 
+def get_owner(
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+) -> str | None:
+    """Whose jobs and glossaries these are: the presented key's owner id when keys are
+    configured (``require_api_key`` has checked it), else ``None``."""
+    if not state.settings.api_key_list or credentials is None:
+        return None
+    return owner_for_key(credentials.credentials)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+OwnerDep = Annotated[str | None, Depends(get_owner)]
 WorkDep = Annotated[Work, Depends(get_work)]
 DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]

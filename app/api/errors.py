@@ -1,13 +1,12 @@
 """Every error leaves the server in one shape: {"error": {"code", "message"}}.
 
 Domain errors carry their own code and status; framework errors (validation, 404,
-405, unreadable bodies) are mapped here; anything unexpected is logged and answered
-with a generic 500 of the same shape, never a stack trace.
+405, unreadable bodies) are mapped here. Anything unexpected is logged and answered with
+a generic 500 of the same shape by ``ShieldMiddleware``, never a stack trace.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,8 +16,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import WartaError
-
-log = logging.getLogger(__name__)
 
 HTTP_CODES = {
     400: "bad_request",
@@ -55,11 +52,22 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status, exc.code, exc.message, exc.headers)
 
 
+# Why the JSON parser could not read a body (FastAPI answers 400 and chains the cause).
+UNREADABLE_BODY = {
+    UnicodeDecodeError: "The request body is not valid UTF-8; send JSON encoded as UTF-8.",
+    RecursionError: "The JSON body is nested too deeply to read; send a flat request.",
+    ValueError: "The JSON body holds a value that cannot be read (such as a number of over "
+    "4300 digits); send numbers and text of ordinary size.",
+}
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
-    message = HTTP_MESSAGES.get(status) or (
-        exc.detail if isinstance(exc.detail, str) else "The request was not accepted."
+    message = (
+        UNREADABLE_BODY.get(type(exc.__cause__))
+        or HTTP_MESSAGES.get(status)
+        or (exc.detail if isinstance(exc.detail, str) else "The request was not accepted.")
     )
     headers = dict(exc.headers) if exc.headers else None
     return error_response(status, HTTP_CODES.get(status, "http_error"), message, headers)
@@ -73,13 +81,6 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         message += f" The body was sent as {content_type}: send JSON with the header "
         message += "`Content-Type: application/json`."
     return error_response(422, "invalid_input", message)
-
-
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return error_response(
-        500, "internal_error", "The server failed to handle this request; it has been logged."
-    )
 
 
 def describe_problems(errors: Sequence[Any]) -> str:
@@ -104,4 +105,3 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(WartaError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected)

@@ -17,14 +17,27 @@ BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
-class _LiveCollector(Collector):
-    """Values read at scrape time: queue depths and cache counters."""
+class InFlight:
+    """How many requests have their whole body and no answer yet (shutdown drains them)."""
 
     def __init__(self) -> None:
+        self.count = 0
+
+
+class _LiveCollector(Collector):
+    """Values read at scrape time: requests in flight, queue depths and cache counters."""
+
+    def __init__(self) -> None:
+        self.in_flight = InFlight()
         self.batchers: dict[str, Batcher] = {}
-        self.caches: dict[str, Any] = {}  # role -> engine with hits, misses, entries
+        self.caches: dict[str, Any] = {}  # role -> cache with hits, misses, entries
 
     def collect(self) -> Iterator[Metric]:
+        yield GaugeMetricFamily(
+            "warta_requests_in_flight",
+            "Requests received in full and not yet answered",
+            value=self.in_flight.count,
+        )
         depth = GaugeMetricFamily(
             "warta_queue_depth", "Model inputs waiting for the engine", labels=["role"]
         )
@@ -84,7 +97,14 @@ class Metrics:
             "warta_model_load_seconds", "Seconds spent loading each model", ["role"], registry=reg
         )
         self.ready = Gauge("warta_ready", "1 when models are loaded and warm", registry=reg)
+        self.refused = Counter(
+            "warta_connections_refused",
+            "Connections refused or cut off before a request reached the app, by reason",
+            ["reason"],
+            registry=reg,
+        )
         self.live = _LiveCollector()
+        self.in_flight = self.live.in_flight
         reg.register(self.live)
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
@@ -92,6 +112,10 @@ class Metrics:
         labels = (route, method, str(status))
         self.requests.labels(*labels).inc()
         self.latency.labels(*labels).observe(seconds)
+
+    def connection_refused(self, reason: str) -> None:
+        """Count one connection the server refused or cut off (see app.api.protocol)."""
+        self.refused.labels(reason).inc()
 
     def batch_observer(self, role: str) -> BatchObserver:
         """A callback for one engine's batcher."""

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 from fastapi.routing import APIRoute
 
-from app.api.deps import DetectorDep, SettingsDep, StateDep, WorkDep, require_api_key
+from app.api.deps import (
+    DetectorDep,
+    SettingsDep,
+    StateDep,
+    WorkDep,
+    accepting_work,
+    require_api_key,
+)
 from app.api.metrics import CONTENT_TYPE
 from app.api.schemas import (
     ArticleRequest,
@@ -27,13 +33,13 @@ from app.api.schemas import (
     SummarizeResponse,
     TranslateRequest,
     TranslateResponse,
-    TranslationOut,
 )
-from app.core.config import Settings
-from app.core.errors import ModelNotReady, TextTooLong
-from app.services.article import clean_article, process_article
+from app.core.errors import ModelNotReady
+from app.services.article import clean_article
+from app.services.batcher import STOPPING
+from app.services.items import answer_article, answer_translate, check_text_limits
 from app.services.summarize import summarize_text
-from app.services.translate import INLINE_PLAN_CHARS, translate_detected
+from app.services.translate import INLINE_PLAN_CHARS
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -43,7 +49,7 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 ops = APIRouter(tags=["operations"])
 v1 = APIRouter(
     prefix="/v1",
-    dependencies=[Depends(require_api_key)],
+    dependencies=[Depends(require_api_key), Depends(accepting_work)],
     responses=_errors(401, 422, 503),
 )
 
@@ -57,9 +63,16 @@ async def healthz() -> Health:
 @ops.get("/readyz", response_model=Health, responses=_errors(503))
 async def readyz(state: StateDep) -> Health:
     """Readiness: 200 once the models are loaded and warm, 503 before and while stopping."""
+    if state.stopping:
+        raise ModelNotReady(STOPPING)
     if not state.ready:
         raise ModelNotReady("The models are still loading; retry in a few seconds.")
     return Health(status="ready")
+
+
+# Load balancers probe with HEAD; the same handlers answer it (the server sends no body).
+ops.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)
+ops.add_api_route("/readyz", readyz, methods=["HEAD"], include_in_schema=False)
 
 
 @ops.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}})
@@ -81,23 +94,19 @@ async def models(state: StateDep) -> ModelsResponse:
     responses=_errors(413, 429, 504),
 )
 async def translate(
-    body: TranslateRequest, settings: SettingsDep, state: StateDep, work: WorkDep
+    body: TranslateRequest, settings: SettingsDep, work: WorkDep
 ) -> TranslateResponse:
     """Translate Indonesian texts to English, one output per input, same order.
 
     Each text's language is detected (``source_lang: auto``): English and text with no
     recognisable language come back unchanged; Indonesian and Malay are translated.
     Paragraph breaks are kept; ``return_segments`` lists every sentence once with its
-    translation and paragraph number.
+    translation and paragraph number. ``format`` reads the texts as HTML or Markdown
+    (only the text between the markup is translated); URLs, e-mail addresses, @mentions,
+    #hashtags and ``no_translate`` terms come back verbatim, and each ``glossary`` target
+    appears for its term.
     """
-    check_text_limits(body.texts, settings)
-    results = await translate_detected(work.translate, work.detector, body.texts, body.source_lang)
-    info = state.models[0]
-    return TranslateResponse(
-        translations=[TranslationOut.of(r, lang, body.return_segments) for r, lang in results],
-        model=info.name,
-        engine=info.engine,
-    )
+    return await answer_translate(work, body, settings)
 
 
 @v1.post("/detect", response_model=DetectResponse, responses=_errors(413))
@@ -107,21 +116,6 @@ async def detect(body: DetectRequest, settings: SettingsDep, detector: DetectorD
     if len(body.text) <= INLINE_PLAN_CHARS:
         return DetectResponse.of(detector.detect(body.text))
     return DetectResponse.of(await asyncio.to_thread(detector.detect, body.text))
-
-
-def check_text_limits(texts: Sequence[str], settings: Settings) -> None:
-    """413 when a request has too many texts or too many characters in total."""
-    if len(texts) > settings.max_texts:
-        raise TextTooLong(
-            f"The request has {len(texts)} texts; the limit is {settings.max_texts} "
-            "(WARTA_MAX_TEXTS). Split it into several requests."
-        )
-    total = sum(len(text) for text in texts)
-    if total > settings.max_chars:
-        raise TextTooLong(
-            f"The request has {total} characters of text; the limit is {settings.max_chars} "
-            "(WARTA_MAX_CHARS). Split it into several requests."
-        )
 
 
 @v1.post("/summarize", response_model=SummarizeResponse, responses=_errors(413, 429, 504))
@@ -166,21 +160,12 @@ async def articles(body: ArticleRequest, settings: SettingsDep, work: WorkDep) -
 
     The title and every body sentence are translated once, in order, paragraphs kept;
     the summary reuses those translations (extractive) or summarises the English body
-    (abstractive). `removed` lists the page furniture that was cut.
+    (abstractive). `removed` lists the page furniture that was cut. With `format` `html`
+    or `markdown`, `text` is the article's body in that markup (taken as it is, no
+    furniture removed) and `translation` is that markup translated; `glossary` and
+    `no_translate` apply to the title and body alike.
     """
-    check_text_limits([(body.title or "") + (body.text or body.html or "")], settings)
-    result = await process_article(
-        translate=work.translate,
-        text=body.text,
-        html=body.html,
-        title=body.title,
-        summarizer=work.summarizer,
-        mode=body.mode,
-        max_sentences=body.max_sentences,
-        detector=work.detector,
-        translation_model=work.translation_model,
-    )
-    return ArticleResponse.of(result)
+    return await answer_article(work, body, settings)
 
 
 def _summaries_from_docstrings(*routers: APIRouter) -> None:

@@ -1,15 +1,19 @@
 """Request and response models of the HTTP API (pydantic lives only at this edge).
 
 Requests are strict (no type coercion) and reject unknown fields, so a typo in an
-option is a 422 rather than silently ignored.
+option is a 422 rather than silently ignored. Every string anywhere in a request must be
+valid Unicode: JSON can escape half of a surrogate pair (``"\\ud800"``), which no encoder
+can write out again, so such a request is a 422 naming the field and the position.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from app.api.text_options import TermOptions
 from app.services.article import ArticleResult
 from app.services.detect import Detection
 from app.services.summarize import SummaryResult
@@ -26,8 +30,48 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def unpaired_surrogate(text: str) -> int | None:
+    """Index of the first unpaired UTF-16 surrogate in ``text``, or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
+
+
+def surrogate_problem(data: Any) -> str | None:
+    """Where the first string with an unpaired surrogate is in decoded JSON (keys too)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:  # iterative: a deeply nested request must not exhaust the Python stack
+        where, value = stack.pop()
+        if isinstance(value, str):
+            at = unpaired_surrogate(value)
+            if at is not None:
+                return (
+                    f"{where or 'the body'}: unpaired surrogate U+{ord(value[at]):04X} at "
+                    f"character {at} (from 0); send valid Unicode, with a character outside "
+                    "the Basic Multilingual Plane as a surrogate pair or unescaped"
+                )
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                shown = str(key).encode("utf-8", "backslashreplace").decode()  # never echo one
+                name = f"{where}.{shown}" if where else shown
+                stack += [(name, item), (f"{name} (the key)", key)]
+        elif isinstance(value, list):
+            stack += [(f"{where}.{i}", item) for i, item in reversed(list(enumerate(value)))]
+    return None
+
+
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _valid_unicode(cls, data: Any) -> Any:
+        problem = surrogate_problem(data)
+        if problem is not None:
+            raise PydanticCustomError("unpaired_surrogate", problem)
+        return data
 
 
 class ErrorDetail(BaseModel):
@@ -51,13 +95,18 @@ class ModelInfo(BaseModel):
     engine: str = Field(examples=["ctranslate2"])
     device: str = Field(examples=["cpu"])
     compute_type: str = Field(examples=["int8"])
+    revision: str | None = Field(
+        None,
+        description="The pinned repository revision (WARTA_TRANSLATION_REVISION / "
+        "WARTA_SUMMARIZATION_REVISION), when one is set",
+    )
 
 
 class ModelsResponse(BaseModel):
     models: list[ModelInfo]
 
 
-class TranslateRequest(Request):
+class TranslateRequest(TermOptions):
     texts: list[str] = Field(
         min_length=1,
         description="One or more texts; paragraphs separated by blank lines are kept.",
@@ -78,14 +127,29 @@ class TranslateRequest(Request):
         return texts
 
 
+class TermOut(BaseModel):
+    source: str = Field(examples=["DPR"], description="The glossary entry")
+    target: str = Field(examples=["House of Representatives"])
+
+
 class SegmentOut(BaseModel):
-    paragraph: int = Field(description="Index of the paragraph in the input text, from 0")
+    paragraph: int = Field(
+        description="Index of the paragraph in the input text, from 0 (with `html` or "
+        "`markdown`: of the block, e.g. a paragraph, list item or table cell)"
+    )
     source: str
     translation: str
     flags: list[str] = Field(
         default_factory=list,
         description="What still looks wrong with this translation (e.g. `repetition`, "
-        "`numbers`); empty when it looks fine.",
+        "`numbers`, `control`: control or replacement characters), or needed a fallback: "
+        "`protected_span_fallback` / `glossary_fallback` (the model lost a protected span or "
+        "glossary term, so the text around it was translated in pieces), "
+        "`tag_position_estimated` (an inline tag was placed by position, not by its words); "
+        "empty when it looks fine.",
+    )
+    terms: list[TermOut] = Field(
+        default_factory=list, description="Glossary entries applied in this sentence"
     )
 
     @classmethod
@@ -95,6 +159,7 @@ class SegmentOut(BaseModel):
             source=segment.source,
             translation=segment.translation,
             flags=list(segment.flags),
+            terms=[TermOut(source=source, target=target) for source, target in segment.terms],
         )
 
 
@@ -163,7 +228,8 @@ class SummarizeResponse(BaseModel):
     sentences_total: int = Field(0, description="Sentences in the cleaned text")
     flags: list[str] = Field(
         default_factory=list,
-        description="What looks wrong with a generated summary (`repetition`, `empty`)",
+        description="What looks wrong with a generated summary (`repetition`, `empty`, "
+        "`control`: control or replacement characters)",
     )
 
     @classmethod
@@ -216,12 +282,24 @@ class CleanResponse(BaseModel):
         )
 
 
-class ArticleRequest(_TextOrHtml):
+class ArticleRequest(_TextOrHtml, TermOptions):
+    """An article: pasted ``text`` (plain, or with ``format`` its HTML or Markdown body)
+    or a whole ``html`` page to clean."""
+
     title: str | None = None
     mode: Literal["auto", "extractive", "abstractive"] = Field(
         "auto", description="Summary mode, as in /v1/summarize"
     )
     max_sentences: int = Field(3, ge=1, le=20, description="Sentences in an extractive summary")
+
+    @model_validator(mode="after")
+    def _format_describes_text(self) -> ArticleRequest:
+        if self.html is not None and self.format != "text":
+            raise ValueError(
+                "`format` describes `text`; a page sent as `html` is cleaned to plain text, "
+                "so send its article body as `text` with `format: html`"
+            )
+        return self
 
 
 class TitleOut(BaseModel):
@@ -242,7 +320,8 @@ class ArticleResponse(BaseModel):
     summary_mode: Literal["extractive", "abstractive"]
     summary_flags: list[str] = Field(
         default_factory=list,
-        description="What looks wrong with a generated summary (`repetition`, `empty`)",
+        description="What looks wrong with a generated summary (`repetition`, `empty`, "
+        "`control`: control or replacement characters)",
     )
     segments: list[SegmentOut] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)

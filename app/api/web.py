@@ -29,7 +29,7 @@ SECURITY_HEADERS = {
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 def index() -> Response:
     """The page: paste an article, read the translation and summary."""
     return FileResponse(

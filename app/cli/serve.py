@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from app.cli.common import DeviceOpt, EngineOpt, fail, quiet_libraries, settings_from
+from app.core.config import Settings
 from app.core.errors import WartaError
 
 HostOpt = Annotated[
@@ -32,6 +33,15 @@ SummarizationOpt = Annotated[
         metavar="ID|DIR|none",
     ),
 ]
+RayOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray",
+        help="Run on a Ray cluster instead (each model a Serve deployment): local, auto or "
+        "ray://HOST:PORT",
+        metavar="ADDRESS",
+    ),
+]
 
 
 def serve(
@@ -41,10 +51,10 @@ def serve(
     summarization_model: SummarizationOpt = None,
     engine: EngineOpt = None,
     device: DeviceOpt = None,
+    ray_address: RayOpt = None,
 ) -> None:
     """Start the HTTP API: one process, each model loaded once (flags override WARTA_*)."""
-    import uvicorn
-
+    from app.api.server import run_server
     from app.engines.loader import load_engines
     from app.main import create_app
 
@@ -57,18 +67,26 @@ def serve(
         device=device,
     )
     quiet_libraries(logging.INFO)
+    if ray_address is not None:
+        _serve_on_ray(settings, ray_address)
+        return
     try:
         # Loaded before the server starts, so a missing model stops it with one clear line.
         engines = load_engines(settings)
     except WartaError as exc:
         raise fail(exc) from None
-    uvicorn.run(
-        create_app(settings, engines=engines),
-        host=settings.host,
-        port=settings.port,
-        workers=1,
-        log_level="info",
-        # Longer than the idle timeout of common clients and proxies (60 s), so the server
-        # never closes a kept-alive connection just as a client reuses it.
-        timeout_keep_alive=75,
-    )
+    run_server(create_app(settings, engines=engines), settings)
+
+
+def _serve_on_ray(settings: Settings, address: str) -> None:
+    """The same API on Ray Serve (``app.scale.serve``), until interrupted."""
+    from app.scale import require_ray
+
+    try:
+        require_ray()
+        from app.scale.serve import run
+
+        overrides = settings.model_dump(mode="json", exclude_unset=True)
+        run(overrides, address, host=settings.host, port=settings.port)
+    except WartaError as exc:
+        raise fail(exc) from None

@@ -7,7 +7,7 @@ import asyncio
 import json
 from collections.abc import Awaitable
 from dataclasses import asdict
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 
@@ -25,6 +25,9 @@ from app.cli.common import (
     settings_from,
 )
 from app.core.errors import WartaError
+
+if TYPE_CHECKING:
+    from app.services.options import TextOptions
 
 T = TypeVar("T")
 
@@ -49,6 +52,31 @@ LangOpt = Annotated[
     Literal["en", "id"],
     typer.Option(
         "--lang", help="en, or id for the Indonesian sentences (extractive)", metavar="en|id"
+    ),
+]
+FormatOpt = Annotated[
+    Literal["text", "html", "markdown"],
+    typer.Option(
+        "--format",
+        help="text, or html / markdown: only the text between the markup is translated",
+        metavar="text|html|markdown",
+    ),
+]
+GlossaryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--glossary",
+        help="A glossary: one 'term<TAB>English' per line; each term's English appears for it",
+        metavar="FILE.tsv",
+    ),
+]
+NoTranslateOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--no-translate",
+        help="A term kept verbatim (repeat for more); URLs, e-mail addresses, @mentions and "
+        "#hashtags always are",
+        metavar="TERM",
     ),
 ]
 MaxSentencesOpt = Annotated[
@@ -78,24 +106,47 @@ def _text_of(file: str) -> str:
     return text
 
 
+def _text_options(format: str, glossary: str | None, no_translate: list[str] | None) -> TextOptions:
+    """The pipeline's options from the command's flags (a bad glossary file ends it)."""
+    from app.services.options import TextOptions
+    from app.text.terms import parse_glossary_tsv
+
+    entries: dict[str, str] = {}
+    if glossary is not None:
+        try:
+            entries = parse_glossary_tsv(read_input(glossary))
+        except ValueError as exc:
+            raise fail(f"{glossary}: {exc}") from None
+    try:
+        return TextOptions(format, entries, no_translate or [])
+    except WartaError as exc:
+        raise fail(exc) from None
+
+
 def translate(
     file: FileArg,
     source: SourceOpt = "auto",
+    format: FormatOpt = "text",
+    glossary: GlossaryOpt = None,
+    no_translate: NoTranslateOpt = None,
     as_json: JsonOpt = False,
     model: ModelOpt = None,
     device: DeviceOpt = None,
     engine: EngineOpt = None,
 ) -> None:
-    """Translate an Indonesian text file to English, keeping its paragraphs."""
+    """Translate an Indonesian text file to English, keeping its paragraphs (or, with
+    --format, its HTML or Markdown)."""
     from app.services.translate import translate_detected
 
     quiet_libraries()
     text = _text_of(file)
+    options = _text_options(format, glossary, no_translate)
     settings = settings_from(translation_model=model, device=device, engine=engine)
 
     async def go() -> Any:
         work = load_work(settings, summarization=False)
-        return (await translate_detected(work.translate, work.detector, [text], source))[0]
+        found = await translate_detected(work.translate, work.detector, [text], source, options)
+        return found[0]
 
     result, language = _run(go())
     if as_json:
@@ -108,6 +159,9 @@ def translate(
 def article(
     file: FileArg,
     html: HtmlOpt = False,
+    format: FormatOpt = "text",
+    glossary: GlossaryOpt = None,
+    no_translate: NoTranslateOpt = None,
     title: TitleOpt = None,
     mode: ModeOpt = "auto",
     max_sentences: MaxSentencesOpt = 3,
@@ -120,12 +174,16 @@ def article(
     """Clean, translate and summarise one article, as POST /v1/articles does.
 
     Prints the English title, translation and summary (--json: the API's response).
+    With --format html or markdown the file is the article's body in that markup.
     """
     from app.api.schemas import ArticleResponse
     from app.services.article import process_article
 
     quiet_libraries()
     source = _text_of(file)
+    options = _text_options(format, glossary, no_translate)
+    if html and format != "text":
+        raise fail("--html reads a whole page to clean; for an HTML body use --format html")
     settings = settings_from(
         translation_model=model,
         summarization_model=summarization_model,
@@ -145,6 +203,7 @@ def article(
             max_sentences=max_sentences,
             detector=work.detector,
             translation_model=work.translation_model,
+            options=options,
         )
 
     result = _run(go())

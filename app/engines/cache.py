@@ -1,5 +1,10 @@
-"""A sentence cache in front of any engine: news repeats sentences (boilerplate, quotes,
-follow-up stories), and a repeated sentence should not cost a model call."""
+"""A sentence cache: news repeats sentences (boilerplate, quotes, follow-up stories), and
+a repeated sentence should not cost a model call.
+
+The server's batcher looks units up before queueing them (a hit never waits behind other
+requests) and stores each engine call's outputs; ``CachedEngine`` puts the same cache in
+front of an engine for callers that reach it directly.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +17,16 @@ from app.engines.base import GenerationOptions, Seq2SeqEngine
 CacheKey = tuple[str, GenerationOptions, str]
 
 
-class CachedEngine:
-    """Wraps an engine with a bounded, thread-safe LRU of outputs.
+class SentenceCache:
+    """A bounded, thread-safe LRU of outputs keyed by (model name, decoding options, input).
 
-    Keyed by (model name, decoding options, input text). Only the misses of a batch go
-    to the inner engine, in one call and in their original order. ``hits``, ``misses``
-    and ``entries`` are read by the metrics endpoint. ``max_entries=0`` disables storing.
+    ``hits``, ``misses`` and ``entries`` are read by the metrics endpoint.
+    ``max_entries=0`` disables storing.
     """
 
-    def __init__(self, engine: Seq2SeqEngine, max_entries: int) -> None:
+    def __init__(self, max_entries: int) -> None:
         if max_entries < 0:
             raise ValueError("max_entries must be 0 or more")
-        self.engine = engine
-        self.info = engine.info
-        self.max_input_tokens = engine.max_input_tokens
         self.max_entries = max_entries
         self.hits = 0
         self.misses = 0
@@ -37,45 +38,83 @@ class CachedEngine:
         """How many outputs are stored now."""
         return len(self._store)
 
+    def lookup(
+        self, model: str, texts: Sequence[str], options: GenerationOptions
+    ) -> list[str | None]:
+        """The stored output of each text, or None where there is none."""
+        found: list[str | None] = []
+        with self._lock:
+            for text in texts:
+                key = (model, options, text)
+                output = self._store.get(key)
+                if output is not None:
+                    self._store.move_to_end(key)
+                found.append(output)
+            hits = sum(output is not None for output in found)
+            self.hits += hits
+            self.misses += len(found) - hits
+        return found
+
+    def store(
+        self,
+        model: str,
+        texts: Sequence[str],
+        outputs: Sequence[str],
+        options: GenerationOptions,
+    ) -> None:
+        """Remember one output per text, evicting the least recently used past the bound."""
+        if self.max_entries == 0:
+            return
+        with self._lock:
+            for text, output in zip(texts, outputs, strict=True):
+                key = (model, options, text)
+                self._store[key] = output
+                self._store.move_to_end(key)
+            while len(self._store) > self.max_entries:
+                self._store.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every stored output (counters are kept)."""
+        with self._lock:
+            self._store.clear()
+
+
+class CachedEngine:
+    """An engine behind a ``SentenceCache``: only the misses of a call go to the inner
+    engine, once each, in one call and in their original order."""
+
+    def __init__(self, engine: Seq2SeqEngine, max_entries: int) -> None:
+        self.engine = engine
+        self.info = engine.info
+        self.max_input_tokens = engine.max_input_tokens
+        self.cache = SentenceCache(max_entries)
+
+    @property
+    def hits(self) -> int:
+        return self.cache.hits
+
+    @property
+    def misses(self) -> int:
+        return self.cache.misses
+
+    @property
+    def entries(self) -> int:
+        return self.cache.entries
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """The inner engine's token count (not cached: it is cheap)."""
         return self.engine.count_tokens(texts)
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
         """Outputs for ``texts``: stored ones from the cache, the rest from the engine."""
-        keys = [(self.info.name, options, text) for text in texts]
-        outputs: list[str | None] = [None] * len(keys)
-        missing: dict[CacheKey, list[int]] = {}  # insertion-ordered: first occurrence order
-        with self._lock:
-            for i, key in enumerate(keys):
-                found = self._store.get(key)
-                if found is not None:
-                    self._store.move_to_end(key)
-                    outputs[i] = found
-                elif key in missing:  # a repeat inside this batch: computed once
-                    missing[key].append(i)
-                else:
-                    missing[key] = [i]
-            self.misses += len(missing)
-            self.hits += len(keys) - len(missing)
+        found = self.cache.lookup(self.info.name, texts, options)
+        missing = list(dict.fromkeys(t for t, out in zip(texts, found, strict=True) if out is None))
+        fresh: dict[str, str] = {}
         if missing:
-            fresh = self.engine.generate([key[2] for key in missing], options)
-            with self._lock:
-                for (key, positions), text in zip(missing.items(), fresh, strict=True):
-                    for i in positions:
-                        outputs[i] = text
-                    self._remember(key, text)
-        return [text if text is not None else "" for text in outputs]
-
-    def _remember(self, key: CacheKey, text: str) -> None:
-        if self.max_entries == 0:
-            return
-        self._store[key] = text
-        self._store.move_to_end(key)
-        while len(self._store) > self.max_entries:
-            self._store.popitem(last=False)
+            fresh = dict(zip(missing, self.engine.generate(missing, options), strict=True))
+            self.cache.store(self.info.name, missing, list(fresh.values()), options)
+        return [out if out is not None else fresh[t] for t, out in zip(texts, found, strict=True)]
 
     def clear(self) -> None:
         """Forget every stored output (counters are kept)."""
-        with self._lock:
-            self._store.clear()
+        self.cache.clear()

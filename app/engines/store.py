@@ -46,10 +46,12 @@ def is_local_path(model: str) -> bool:
     return model.startswith((".", "~", "/")) or Path(model).expanduser().exists()
 
 
-def how_to_provide(model: str, role: str) -> str:
+def how_to_provide(model: str, role: str, revision: str | None = None) -> str:
     """The sentence every 'model not found' message ends with."""
     env = ENV_FOR_ROLE.get(role, "WARTA_TRANSLATION_MODEL")
     flag = "--translation" if role == "translation" else "--summarization"
+    if revision:
+        flag = f"--revision {revision} {flag}"
     alternative = " (or to `none` for extractive summaries only)" if role == "summarization" else ""
     if is_local_path(model):
         return (
@@ -102,7 +104,7 @@ def locate_model(
         if not allow_download:
             raise ModelNotFound(
                 f"The {role} model '{model}'{_at(revision)} is not in the local Hugging Face "
-                f"cache. {how_to_provide(model, role)}"
+                f"cache. {how_to_provide(model, role, revision)}"
             ) from None
     try:
         return Path(snapshot_download(model, revision=revision, allow_patterns=MODEL_FILE_PATTERNS))
@@ -110,7 +112,7 @@ def locate_model(
         raise ModelNotFound(
             f"The {role} model '{model}'{_at(revision)} could not be loaded: it is not in the "
             f"local Hugging Face cache and downloading it failed ({first_line(exc)}). "
-            f"{how_to_provide(model, role)}"
+            f"{how_to_provide(model, role, revision)}"
         ) from None
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.core.errors import InvalidInput
 from app.services.detect import LanguageDetector
+from app.services.options import PLAIN, TextOptions
 from app.services.summarize import (
     Summarizer,
     SummaryResult,
@@ -20,7 +21,7 @@ from app.services.summarize import (
     extractive_summary,
     resolve_mode,
 )
-from app.services.translate import Segment, Translate
+from app.services.translate import Segment, Translate, TranslationResult, detection_text
 from app.text.clean import CleanedText, clean_html, clean_text
 
 
@@ -52,12 +53,25 @@ class ArticleResult:
     metadata: dict[str, str] = field(default_factory=dict)
 
 
-async def clean_article(text: str | None = None, html: str | None = None) -> CleanedText:
-    """Clean pasted text or an HTML page (exactly one of them), off the event loop."""
+async def clean_article(
+    text: str | None = None, html: str | None = None, format: str = "text"
+) -> CleanedText:
+    """Clean pasted text or an HTML page (exactly one of them), off the event loop.
+
+    Text in ``html`` or ``markdown`` format is an article body as a CMS holds it: it is
+    taken as it is, since removing lines could break its markup.
+    """
     if (text is None) == (html is None):
         raise InvalidInput("Send the article as either 'text' or 'html', not both or neither.")
     if html is not None:
+        if format != "text":
+            raise InvalidInput(
+                "'format' describes 'text'; send the article body as 'text' with that format.",
+                cli_message="--format describes a text file; leave out --html.",
+            )
         return await asyncio.to_thread(clean_html, html)
+    if format != "text":
+        return CleanedText(text=text or "")
     return await asyncio.to_thread(clean_text, text or "")
 
 
@@ -73,27 +87,29 @@ async def process_article(
     detector: LanguageDetector | None = None,
     detected_language: str | None = None,
     translation_model: str | None = None,
+    options: TextOptions = PLAIN,
 ) -> ArticleResult:
     """Clean, translate and summarise one Indonesian article.
 
     ``title`` overrides the title found while cleaning. ``detected_language`` is used
-    as given; otherwise ``detector`` (if any) is run on the cleaned body.
+    as given; otherwise ``detector`` (if any) is run on the cleaned body. ``options``
+    say how the body is read (the title is always plain text) and which terms to keep.
     """
     started = time.perf_counter()
     chosen_mode = resolve_mode(mode, "en", summarizer)
-    cleaned = await clean_article(text, html)
+    cleaned = await clean_article(text, html, options.format)
     if not cleaned.text.strip():
         raise InvalidInput(
             "No article text is left after removing page furniture: send the article body."
         )
     headline = (title or "").strip() or cleaned.title
-    texts = [headline, cleaned.text] if headline else [cleaned.text]
+    translating = _translate(translate, headline, cleaned.text, options)
     if detected_language is None and detector is not None:
-        detection = asyncio.to_thread(detector.detect, cleaned.text)
-        results, detected = await asyncio.gather(translate(texts), detection)
+        detection = asyncio.to_thread(detector.detect, detection_text(cleaned.text, options))
+        results, detected = await asyncio.gather(translating, detection)
         detected_language = detected.language
     else:
-        results = await translate(texts)
+        results = await translating
     body = results[-1]
     summary = await _summarise(
         body.segments, chosen_mode, summarizer, headline, max_sentences, translation_model
@@ -113,6 +129,20 @@ async def process_article(
         ),
         metadata=cleaned.metadata,
     )
+
+
+async def _translate(
+    translate: Translate, headline: str | None, body: str, options: TextOptions
+) -> list[TranslationResult]:
+    """The title (if any) and the body, in one call when both are plain text."""
+    if not headline:
+        return await translate([body], options)
+    if options.format == "text":
+        return await translate([headline, body], options)
+    title, text = await asyncio.gather(
+        translate([headline], replace(options, format="text")), translate([body], options)
+    )
+    return title + text
 
 
 async def _summarise(

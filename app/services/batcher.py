@@ -4,13 +4,16 @@ server) or through the server's cross-request batcher.
 ``direct(engine)`` is the synchronous driver: the caller's units in length-sorted batches
 within a token budget, each batch one engine call in a worker thread.
 
-``Batcher`` is the server's driver, one worker thread per engine. Requests submit their
-units (sentences, or whole texts for summaries) and await an asyncio future. The worker
-waits a few milliseconds for more work, takes the oldest pending unit plus others of
-similar length within a token budget, runs one ``engine.generate`` call, and routes each
-output back to its request. The queue is bounded (``Overloaded`` -> 429); a request that
-went away or ran past its deadline has its pending units dropped, so nobody translates
-for a client that stopped listening.
+``Batcher`` is the server's driver, one worker thread per engine. A request's units are
+first looked up in the sentence cache (hits never queue); the rest are queued and the
+request awaits an asyncio future. The worker waits a few milliseconds for more work,
+takes the next batch by the policy of ``app.services.scheduling`` (interactive work before
+batch work, small requests in the next batch, none starved), runs one ``engine.generate``
+call (after one that answered requests, a pause of ``max_wait_s`` lets them send their
+next pass first), stores the outputs in the cache and routes each back to its request.
+Each priority class has its own queue bound (``Overloaded`` -> 429), so queued batch work
+never refuses an interactive request; a request that went away or ran past its deadline
+has its queued units dropped, so nobody translates for a client that stopped listening.
 """
 
 from __future__ import annotations
@@ -20,37 +23,25 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from app.core.errors import DeadlineExceeded, ModelNotReady, Overloaded, TextTooLong, WartaError
+from app.core.errors import ModelNotReady, Overloaded, TextTooLong
 from app.engines.base import GenerationOptions, Seq2SeqEngine
+from app.engines.cache import SentenceCache
+from app.services.scheduling import (
+    MAX_BATCH_SIZE,
+    PRIORITIES,
+    Job,
+    Priority,
+    Turns,
+    next_batch,
+    token_batches,
+)
 from app.services.translate import Runner
+from app.services.waiting import RequestScope, settle_threadsafe, wait_for_outputs
 
 log = logging.getLogger(__name__)
-
-MAX_BATCH_SIZE = 64
-
-
-def token_batches(
-    lengths: Sequence[int], max_batch_tokens: int, max_batch_size: int = MAX_BATCH_SIZE
-) -> list[list[int]]:
-    """Group indices into length-sorted batches whose padded size fits the budget."""
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for i in order:
-        longest = max(lengths[i], max((lengths[j] for j in current), default=0))
-        if current and (
-            longest * (len(current) + 1) > max_batch_tokens or len(current) >= max_batch_size
-        ):
-            batches.append(current)
-            current = []
-        current.append(i)
-    if current:
-        batches.append(current)
-    return batches
-
 
 def direct(engine: Seq2SeqEngine, max_batch_tokens: int = 4096) -> Runner:
     """The synchronous driver: this caller's units alone, in token-budget batches, each
@@ -74,40 +65,33 @@ def direct(engine: Seq2SeqEngine, max_batch_tokens: int = 4096) -> Runner:
     return run
 
 
-WINDOW = 4 * MAX_BATCH_SIZE  # oldest pending units considered when forming one batch
-POLL_S = 0.25  # how often a waiting request checks its client and deadline
+STOPPING = "The server is shutting down; retry (another replica will answer)."
 
 BatchObserver = Callable[[int, int, float], None]  # (units, input tokens, seconds)
 
 
-class ClientDisconnected(WartaError):
-    """The client closed the connection; nothing is sent back."""
+class Driver(Protocol):
+    """What a server needs of whatever runs one model's units: a ``Runner`` per request,
+    a queue depth for the metrics, and a way to stop. ``Batcher`` is the local one; a
+    server whose models run elsewhere (``app.scale``) supplies its own."""
 
-    code = "client_closed_request"
-    status = 499
+    @property
+    def queue_depth(self) -> int:
+        """Units accepted but not yet generated."""
+        ...
 
+    def runner(self, scope: RequestScope | None = None) -> Runner:
+        """A pipeline driver bound to one request's scope."""
+        ...
 
-@dataclass(frozen=True)
-class RequestScope:
-    """What a request's work may use: its deadline and a way to see if the client left."""
+    @property
+    def working(self) -> bool:
+        """True while model work it accepted may still be running."""
+        ...
 
-    deadline: float | None = None  # time.monotonic() value
-    disconnected: Callable[[], Awaitable[bool]] | None = None
-
-
-@dataclass(eq=False)
-class _Job:
-    texts: Sequence[str]
-    lengths: Sequence[int]
-    options: GenerationOptions
-    deadline: float | None
-    future: asyncio.Future[list[str]]
-    loop: asyncio.AbstractEventLoop
-    enqueued: float
-    pending: dict[int, None] = field(default_factory=dict)  # ordered set of untaken indices
-    outputs: list[str] = field(default_factory=list)
-    remaining: int = 0
-    dead: bool = False
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop; requests still waiting get ``ModelNotReady``."""
+        ...
 
 
 class Batcher:
@@ -120,21 +104,30 @@ class Batcher:
         max_batch_tokens: int,
         max_wait_s: float,
         max_queue: int,
+        max_batch_queue: int | None = None,
         max_batch_size: int = MAX_BATCH_SIZE,
+        cache: SentenceCache | None = None,
         observer: BatchObserver | None = None,
         name: str = "translation",
     ) -> None:
         self.engine = engine
         self.max_batch_tokens = max_batch_tokens
         self.max_wait_s = max_wait_s
-        self.max_queue = max_queue
+        self.bounds: dict[Priority, int] = {
+            "interactive": max_queue,
+            "batch": max_queue if max_batch_queue is None else max_batch_queue,
+        }
         self.max_batch_size = max_batch_size
+        self.cache = cache
         self.observer = observer
         self.name = name
         self._cond = threading.Condition()
-        self._jobs: list[_Job] = []
-        self._pending = 0
+        self._jobs: list[Job] = []  # jobs with queued units, oldest first
+        self._live: set[Job] = set()  # every job whose future is not settled yet
+        self._pending: dict[Priority, int] = dict.fromkeys(PRIORITIES, 0)
         self._pending_tokens = 0
+        self._turns = Turns()
+        self._submitted = 0  # jobs ever queued: tells the worker a follow-up pass arrived
         self._closed = False
         self._rate = 0.0  # units per second, smoothed; sizes Retry-After
         self._thread = threading.Thread(target=self._run, name=f"batcher-{name}", daemon=True)
@@ -142,21 +135,29 @@ class Batcher:
     @property
     def queue_depth(self) -> int:
         """Units waiting for the engine (not counting the batch being generated)."""
-        return self._pending
+        return sum(self._pending.values())
+
+    @property
+    def working(self) -> bool:
+        """True while the worker thread runs (after ``close``: a batch is still generating)."""
+        return self._thread.is_alive()
 
     def start(self) -> None:
         """Start the worker thread."""
         self._thread.start()
 
     def close(self, timeout: float = 10.0) -> None:
-        """Stop the worker; requests still waiting get ``ModelNotReady``."""
+        """Stop taking work: every request still waiting, queued or inside the running
+        batch (which cannot be interrupted), gets ``ModelNotReady`` now; the worker is
+        given up to ``timeout`` seconds to finish that batch."""
         with self._cond:
             self._closed = True
-            jobs, self._jobs = self._jobs, []
-            self._pending = self._pending_tokens = 0
+            live, self._live, self._jobs = self._live, set(), []
+            self._pending = dict.fromkeys(PRIORITIES, 0)
+            self._pending_tokens = 0
             self._cond.notify_all()
-        for job in jobs:
-            _settle_threadsafe(job, error=ModelNotReady("The server is shutting down; retry."))
+        for job in live:
+            settle_threadsafe(job, error=ModelNotReady(STOPPING))
         if self._thread.is_alive():
             self._thread.join(timeout)
 
@@ -167,28 +168,25 @@ class Batcher:
         options: GenerationOptions,
         scope: RequestScope | None = None,
     ) -> list[str]:
-        """Generate one output per text through shared batches; same order as ``texts``."""
+        """Generate one output per text through shared batches; same order as ``texts``.
+
+        Cached outputs answer at once; only the rest wait for the engine.
+        """
         if not texts:
             return []
-        if len(texts) > self.max_queue:
-            raise TextTooLong(
-                f"The request needs {len(texts)} model inputs; the server accepts at most "
-                f"{self.max_queue} at once (WARTA_MAX_QUEUE_SENTENCES). Split the request."
-            )
         scope = scope or RequestScope()
-        loop = asyncio.get_running_loop()
-        job = _Job(texts, lengths, options, scope.deadline, loop.create_future(), loop, 0.0)
-        job.pending = dict.fromkeys(range(len(texts)))
-        job.outputs = [""] * len(texts)
-        job.remaining = len(texts)
-        self._enqueue(job)
-        try:
-            return await _wait(job, scope)
-        finally:
-            if not job.future.done():
-                with self._cond:
-                    self._discard(job)
-                job.future.cancel()
+        name = self.engine.info.name
+        found = self.cache.lookup(name, texts, options) if self.cache else [None] * len(texts)
+        missing = [i for i, text in enumerate(found) if text is None]
+        if not missing:
+            return [text or "" for text in found]
+        fresh = await self._generate(
+            [texts[i] for i in missing], [lengths[i] for i in missing], options, scope
+        )
+        outputs = [text or "" for text in found]
+        for i, text in zip(missing, fresh, strict=True):
+            outputs[i] = text
+        return outputs
 
     def runner(self, scope: RequestScope | None = None) -> Runner:
         """This batcher as a pipeline driver, bound to one request's scope."""
@@ -200,88 +198,118 @@ class Batcher:
 
         return run
 
-    def _enqueue(self, job: _Job) -> None:
+    async def _generate(
+        self,
+        texts: Sequence[str],
+        lengths: Sequence[int],
+        options: GenerationOptions,
+        scope: RequestScope,
+    ) -> list[str]:
+        bound = self.bounds[scope.priority]
+        if len(texts) > bound:
+            raise TextTooLong(
+                f"The request needs {len(texts)} model inputs; the server accepts at most "
+                f"{bound} at once (WARTA_MAX_QUEUE_SENTENCES). Split the request."
+            )
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[str]] = loop.create_future()
+        job = Job(texts, lengths, options, scope.priority, scope.deadline, future, loop)
+        self._enqueue(job)
+        try:
+            return await wait_for_outputs(job, scope)
+        finally:
+            if not job.future.done():
+                with self._cond:
+                    self._discard(job)
+                job.future.cancel()
+
+    def _enqueue(self, job: Job) -> None:
         with self._cond:
             if self._closed:
-                raise ModelNotReady("The server is shutting down; retry.")
-            if self._pending + len(job.texts) > self.max_queue:
+                raise ModelNotReady(STOPPING)
+            pending = self._pending[job.priority]
+            if pending + len(job.texts) > self.bounds[job.priority]:
                 raise Overloaded(
-                    f"The server is busy ({self._pending} sentences queued); retry shortly.",
+                    f"The server is busy ({pending} sentences queued); retry shortly.",
                     retry_after=self._retry_after(),
                 )
             job.enqueued = time.monotonic()
+            self._submitted += 1
             self._jobs.append(job)
-            self._pending += len(job.texts)
+            self._live.add(job)
+            self._pending[job.priority] += job.queued
             self._pending_tokens += sum(job.lengths)
             self._cond.notify()
 
     def _retry_after(self) -> int:
         if self._rate <= 0:
             return 1
-        return max(1, min(60, math.ceil(self._pending / self._rate)))
+        return max(1, min(60, math.ceil(self.queue_depth / self._rate)))
 
-    def _discard(self, job: _Job) -> None:
-        """Forget a job's untaken units (call with the lock held)."""
+    def _discard(self, job: Job) -> None:
+        """Forget a job and its queued units (call with the lock held)."""
+        self._live.discard(job)
         if job.dead:
             return
         job.dead = True
-        self._pending -= len(job.pending)
-        self._pending_tokens -= sum(job.lengths[i] for i in job.pending)
-        job.pending.clear()
+        self._pending[job.priority] -= job.queued
+        self._pending_tokens -= job.queued_tokens()
+        job.head = len(job.order)
         self._jobs = [j for j in self._jobs if j is not job]
 
     def _run(self) -> None:
+        answered = False
         while True:
             with self._cond:
+                if answered:
+                    self._wait_for_follow_up()
                 if not self._wait_for_work():
                     return
                 items, options = self._take()
-            if items:
-                self._execute(items, options)
+            answered = self._execute(items, options) if items and options else False
+
+    def _wait_for_follow_up(self) -> None:
+        """After a batch that answered requests, give them ``max_wait_s`` to send their
+        next pass (a retry, the next step of an article) before the next batch starts;
+        otherwise that pass would wait out a whole batch of other requests' work."""
+        mark = self._submitted
+        until = time.monotonic() + self.max_wait_s
+        while not self._closed and self._submitted == mark:
+            left = until - time.monotonic()
+            if left <= 0:
+                return
+            self._cond.wait(left)
 
     def _wait_for_work(self) -> bool:
         """Block until a batch is worth taking; False once closed (lock held)."""
-        while not self._closed and self._pending == 0:
+        while not self._closed and not self._jobs:
             self._cond.wait()
         if self._closed:
             return False
         until = self._jobs[0].enqueued + self.max_wait_s
-        while not self._closed and self._pending and self._pending_tokens < self.max_batch_tokens:
+        while not self._closed and self._jobs and self._pending_tokens < self.max_batch_tokens:
             left = until - time.monotonic()
             if left <= 0:
                 break
             self._cond.wait(left)
         return not self._closed
 
-    def _take(self) -> tuple[list[tuple[_Job, int]], GenerationOptions]:
-        """The oldest pending unit and similar-length units with the same options."""
+    def _take(self) -> tuple[list[tuple[Job, int]], GenerationOptions | None]:
+        """The next batch's units, by the fair policy (lock held)."""
         now = time.monotonic()
         for job in [j for j in self._jobs if j.deadline is not None and j.deadline <= now]:
             self._discard(job)  # its waiter raises DeadlineExceeded at its next check
-        window: list[tuple[_Job, int]] = []
-        options = self._jobs[0].options if self._jobs else GenerationOptions()
-        for job in self._jobs:
-            if job.options != options:
-                continue
-            for i in job.pending:
-                window.append((job, i))
-                if len(window) >= WINDOW:
-                    break
-            if len(window) >= WINDOW:
-                break
-        if not window:
-            return [], options
-        lengths = [job.lengths[i] for job, i in window]
-        batches = token_batches(lengths, self.max_batch_tokens, self.max_batch_size)
-        items = [window[k] for k in next(b for b in batches if 0 in b)]
+        items, options = next_batch(
+            self._jobs, self._turns, self.max_batch_tokens, self.max_batch_size
+        )
         for job, i in items:
-            del job.pending[i]
-            self._pending -= 1
+            self._pending[job.priority] -= 1
             self._pending_tokens -= job.lengths[i]
-        self._jobs = [j for j in self._jobs if j.pending]
+        self._jobs = [j for j in self._jobs if j.queued]
         return items, options
 
-    def _execute(self, items: list[tuple[_Job, int]], options: GenerationOptions) -> None:
+    def _execute(self, items: list[tuple[Job, int]], options: GenerationOptions) -> bool:
+        """Run one batch and route its outputs; True when it answered a request."""
         texts = [job.texts[i] for job, i in items]
         unique = list(dict.fromkeys(texts))  # identical units from different requests run once
         started = time.perf_counter()
@@ -291,55 +319,32 @@ class Batcher:
                 raise RuntimeError(f"engine returned {len(outputs)} outputs for {len(unique)}")
         except Exception as exc:  # noqa: BLE001 - every waiting request must hear about it
             log.exception("%s engine call failed", self.name)
-            for job in {job for job, _ in items}:
-                _settle_threadsafe(job, error=exc)
-            return
+            self._fail({job for job, _ in items}, exc)
+            return True
         seconds = time.perf_counter() - started
         self._rate = len(unique) / max(seconds, 1e-6) * 0.3 + self._rate * 0.7
+        if self.cache is not None:
+            self.cache.store(self.engine.info.name, unique, outputs, options)
         if self.observer is not None:
             tokens = {t: job.lengths[i] for (job, i), t in zip(items, texts, strict=True)}
             self.observer(len(unique), sum(tokens.values()), seconds)
         by_text = dict(zip(unique, outputs, strict=True))
-        for job, i in items:
-            if job.dead:
-                continue
-            job.outputs[i] = by_text[job.texts[i]]
-            job.remaining -= 1
-            if job.remaining == 0:
-                _settle_threadsafe(job, result=job.outputs)
+        answered = False
+        with self._cond:
+            for job, i in items:
+                if job.dead or job not in self._live:
+                    continue
+                job.outputs[i] = by_text[job.texts[i]]
+                job.remaining -= 1
+                if job.remaining == 0:
+                    self._live.discard(job)
+                    settle_threadsafe(job, result=job.outputs)
+                    answered = True
+        return answered
 
-
-async def _wait(job: _Job, scope: RequestScope) -> list[str]:
-    """Await a job's outputs, giving up at the deadline or when the client leaves."""
-    while True:
-        timeout = POLL_S
-        if scope.deadline is not None:
-            left = scope.deadline - time.monotonic()
-            if left <= 0:
-                raise DeadlineExceeded(
-                    "The request took longer than its deadline (WARTA_REQUEST_TIMEOUT_S); "
-                    "send less text per request or retry when the server is less busy."
-                )
-            timeout = min(timeout, left)
-        done, _ = await asyncio.wait({job.future}, timeout=timeout)
-        if done:
-            return job.future.result()
-        if scope.disconnected is not None and await scope.disconnected():
-            raise ClientDisconnected("The client closed the connection.")
-
-
-def _settle_threadsafe(
-    job: _Job, *, result: list[str] | None = None, error: BaseException | None = None
-) -> None:
-    def settle() -> None:
-        if job.future.done():
-            return
-        if error is not None:
-            job.future.set_exception(error)
-        else:
-            job.future.set_result(result or [])
-
-    try:
-        job.loop.call_soon_threadsafe(settle)
-    except RuntimeError:  # the loop is closed: nobody is waiting any more
-        pass
+    def _fail(self, jobs: set[Job], error: BaseException) -> None:
+        with self._cond:
+            for job in jobs:
+                self._discard(job)
+        for job in jobs:
+            settle_threadsafe(job, error=error)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from app.core.errors import MissingDependency
+from app.text.normalize import normalize
 
 UNDETERMINED = "und"
 # Languages the server translates (as Indonesian) rather than returning unchanged.
@@ -48,8 +49,12 @@ class LanguageDetector:
         )
 
     def detect(self, text: str) -> Detection:
-        """The most likely language of ``text`` with lingua's relative confidence."""
-        values = self._detector.compute_language_confidence_values(text)
+        """The most likely language of ``text`` with lingua's relative confidence.
+
+        The text is normalised first, as translation reads it: mojibake ("â€œ") would
+        otherwise count as evidence for a language.
+        """
+        values = self._detector.compute_language_confidence_values(normalize(text))
         if not values or values[0].value <= 0.0:
             return Detection(UNDETERMINED, 0.0)
         best = values[0]

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from app.core.errors import InvalidInput, ModelNotReady
 from app.engines.base import GenerationOptions, Seq2SeqEngine
-from app.services.translate import Runner, TokenCounter, Translate, document_sentences
+from app.services.plan import TokenCounter
+from app.services.translate import Runner, Translate, document_sentences
 from app.text.clean import clean_text
 from app.text.extract import salience, select_sentences, select_within_budget
 

@@ -1,31 +1,40 @@
 """The one translation pipeline, for every caller.
 
-normalise -> paragraphs -> sentences -> unique, fitted units -> a driver's engine calls ->
-degenerate-output retry -> reassembly in order with paragraph breaks.
+read the texts (plain, HTML or Markdown) as sentences with their protected spans and
+glossary terms -> unique, fitted units -> a driver's engine calls -> degenerate-output
+retry -> every span checked in the output, and a sentence that lost one rebuilt around
+it -> reassembly in order, with paragraph breaks or the markup written back.
 
 What differs between callers is only how units reach the engine: a ``Runner``. The CLI
 and jobs run outside the server use the direct driver (``app.services.batcher.direct``);
-the server uses its cross-request batcher. Everything else happens here, once.
+the server uses its cross-request batcher. Everything else happens here, once, with the
+same ``TextOptions`` for every caller.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from app.engines.base import GenerationOptions, Seq2SeqEngine
+from app.services import guard
 from app.services.detect import TRANSLATED_LANGUAGES, LanguageDetector
-from app.text.chunk import fit_to_limit
+from app.services.documents import Document, Translated, finish, prepare
+from app.services.options import PLAIN, TextOptions
+from app.services.plan import TokenCounter, TranslationPlan, plan_translation, sentence_outputs
+from app.services.retry import merge_retries, retry_options, units_to_retry
+from app.text import markup
 from app.text.normalize import normalize, split_paragraphs
-from app.text.quality import assess, severity
 from app.text.segment import split_sentences
 
 # (model inputs, their token counts, decoding options) -> one output per input, same order.
 Runner = Callable[[Sequence[str], Sequence[int], GenerationOptions], Awaitable[list[str]]]
-TokenCounter = Callable[[Sequence[str]], list[int]]
+T = TypeVar("T")
 
 INLINE_PLAN_CHARS = 2_000  # smaller inputs are planned on the event loop (sub-millisecond)
+INLINE_CHECK_UNITS = 64  # fewer outputs are quality-checked on the event loop (milliseconds)
 
 
 @dataclass(frozen=True)
@@ -36,34 +45,16 @@ class Segment:
     source: str
     translation: str
     flags: tuple[str, ...] = ()  # what still looks wrong after a retry (app.text.quality)
+    terms: tuple[tuple[str, str], ...] = ()  # glossary entries applied: (source, target)
 
 
 @dataclass
 class TranslationResult:
-    """A translated text: paragraphs joined by blank lines, plus its sentence segments."""
+    """A translated text (paragraphs joined by blank lines, or its markup), plus its
+    sentence segments."""
 
     text: str
     segments: list[Segment]
-
-
-@dataclass(frozen=True)
-class PlannedSentence:
-    paragraph: int
-    source: str
-    units: tuple[int, ...]  # indices into TranslationPlan.units, in order
-
-
-@dataclass
-class TranslationPlan:
-    """The unique model inputs for some texts, and how to put the outputs back."""
-
-    units: list[str] = field(default_factory=list)
-    unit_tokens: list[int] = field(default_factory=list)
-    documents: list[list[PlannedSentence]] = field(default_factory=list)
-
-    @property
-    def sentence_count(self) -> int:
-        return sum(len(doc) for doc in self.documents)
 
 
 def document_sentences(text: str) -> list[tuple[int, str]]:
@@ -75,66 +66,6 @@ def document_sentences(text: str) -> list[tuple[int, str]]:
     ]
 
 
-def plan_translation(
-    documents: Sequence[Sequence[tuple[int, str]]],
-    count_tokens: TokenCounter,
-    max_input_tokens: int,
-) -> TranslationPlan:
-    """Turn sentences into unique units that each fit the model input.
-
-    A sentence too long for the model is split into pieces (clause boundaries first);
-    identical units are sent to the model once.
-    """
-    plan = TranslationPlan()
-    index_of: dict[str, int] = {}
-    sentences = sorted({s for doc in documents for _, s in doc})
-    counts = dict(zip(sentences, count_tokens(sentences), strict=True)) if sentences else {}
-
-    def count_one(text: str) -> int:
-        return count_tokens([text])[0]
-
-    def unit_index(unit: str, tokens: int) -> int:
-        if unit not in index_of:
-            index_of[unit] = len(plan.units)
-            plan.units.append(unit)
-            plan.unit_tokens.append(tokens)
-        return index_of[unit]
-
-    for doc in documents:
-        planned = []
-        for paragraph, sentence in doc:
-            tokens = counts[sentence]
-            units: tuple[int, ...]
-            if tokens <= max_input_tokens:
-                units = (unit_index(sentence, tokens),)
-            else:
-                pieces = fit_to_limit(sentence, max_input_tokens, count_one)
-                units = tuple(unit_index(p, count_one(p)) for p in pieces)
-            planned.append(PlannedSentence(paragraph, sentence, units))
-        plan.documents.append(planned)
-    return plan
-
-
-def assemble(plan: TranslationPlan, outputs: Sequence[str]) -> list[TranslationResult]:
-    """Put unit translations back into sentences and paragraphs, in source order."""
-    if len(outputs) != len(plan.units):
-        raise ValueError("one output per planned unit is required")
-    unit_flags = [assess(unit, output) for unit, output in zip(plan.units, outputs, strict=True)]
-    results = []
-    for doc in plan.documents:
-        segments = [
-            Segment(
-                s.paragraph,
-                s.source,
-                " ".join(outputs[u] for u in s.units).strip(),
-                tuple(dict.fromkeys(flag for u in s.units for flag in unit_flags[u])),
-            )
-            for s in doc
-        ]
-        results.append(TranslationResult(join_paragraphs(segments), segments))
-    return results
-
-
 def join_paragraphs(segments: Sequence[Segment]) -> str:
     """The translated text: a paragraph's sentences joined by spaces, paragraphs by a
     blank line."""
@@ -142,39 +73,6 @@ def join_paragraphs(segments: Sequence[Segment]) -> str:
     for seg in segments:
         paragraphs.setdefault(seg.paragraph, []).append(seg.translation)
     return "\n\n".join(" ".join(p for p in parts if p) for parts in paragraphs.values())
-
-
-RETRY_FLAGS = frozenset({"empty", "repetition", "echo", "length_ratio", "control"})
-
-
-def retry_options(options: GenerationOptions) -> GenerationOptions:
-    """Stricter decoding for a second try at a degenerate output."""
-    return replace(
-        options,
-        beam_size=max(options.beam_size, 4),
-        no_repeat_ngram_size=3,
-        repetition_penalty=max(options.repetition_penalty, 1.3),
-    )
-
-
-def units_to_retry(units: Sequence[str], outputs: Sequence[str]) -> list[int]:
-    """Indices of units whose output looks degenerate (repetition, echo, empty, length)."""
-    return [
-        i
-        for i, (unit, output) in enumerate(zip(units, outputs, strict=True))
-        if RETRY_FLAGS.intersection(assess(unit, output))
-    ]
-
-
-def merge_retries(
-    units: Sequence[str], outputs: list[str], retried: Sequence[int], second: Sequence[str]
-) -> list[str]:
-    """Keep, for each retried unit, whichever output has the less severe flags."""
-    merged = list(outputs)
-    for i, candidate in zip(retried, second, strict=True):
-        if severity(assess(units[i], candidate)) < severity(assess(units[i], outputs[i])):
-            merged[i] = candidate
-    return merged
 
 
 class TranslationPipeline:
@@ -199,45 +97,122 @@ class TranslationPipeline:
         self.retry_degenerate = retry_degenerate
         self.on_sentences = on_sentences
 
-    def plan(self, texts: Sequence[str]) -> TranslationPlan:
-        """Split texts into the unique units the engine must translate."""
-        documents = [document_sentences(text) for text in texts]
-        return plan_translation(documents, self.count_tokens, self.max_input_tokens)
+    def plan(self, texts: Sequence[str], options: TextOptions = PLAIN) -> TranslationPlan:
+        """Read texts as sentences and split them into the unique units the engine must
+        translate; the texts' tag-wrapped fragments come last, as one more document."""
+        read = [prepare(text, options.format, options.matcher) for text in texts]
+        probes = dict.fromkeys(probe for document in read for probe in document.probes)
+        plan = plan_translation(
+            [[(s.paragraph, s.text) for s in document.sentences] for document in read]
+            + [[(0, probe) for probe in probes]],
+            self.count_tokens,
+            self.max_input_tokens,
+        )
+        plan.texts = read
+        return plan
 
-    async def translate(self, texts: Sequence[str], run: Runner) -> list[TranslationResult]:
-        """Translate each text; paragraph breaks kept, every sentence present once."""
+    async def translate(
+        self, texts: Sequence[str], run: Runner, options: TextOptions = PLAIN
+    ) -> list[TranslationResult]:
+        """Translate each text; paragraph breaks (or markup) kept, every sentence present
+        once, every protected span and glossary target in the output."""
         if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
-            plan = self.plan(texts)
+            plan = self.plan(texts, options)
         else:  # tokenising a long article takes milliseconds: keep the event loop free
-            plan = await asyncio.to_thread(self.plan, texts)
+            plan = await asyncio.to_thread(self.plan, texts, options)
         outputs = await self.run_units(plan.units, plan.unit_tokens, run)
+        size = len(plan.units)
+        results, lost_ones, probes = await _checked(size, _verified, plan, outputs)
+        if lost_ones:
+            guard.rebuild(
+                results, lost_ones, await self.translate_pieces(guard.pieces(lost_ones), run)
+            )
         if self.on_sentences is not None:
-            self.on_sentences(plan.sentence_count)
-        return assemble(plan, outputs)
+            self.on_sentences(sum(len(document.sentences) for document in plan.texts))
+        return await _checked(size, _results, plan.texts, results, probes)
+
+    async def translate_pieces(
+        self, pieces: Sequence[str], run: Runner
+    ) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Each piece's translation and flags, the pieces translated as sentences."""
+        plan = plan_translation(
+            [[(0, p) for p in pieces]], self.count_tokens, self.max_input_tokens
+        )
+        outputs = await self.run_units(plan.units, plan.unit_tokens, run)
+        drafts = sentence_outputs(plan, outputs)[0]
+        return {s.source: draft for s, draft in zip(plan.documents[0], drafts, strict=True)}
 
     async def run_units(
         self, units: Sequence[str], lengths: Sequence[int], run: Runner
     ) -> list[str]:
         """Translate units; degenerate outputs get one retry with stricter decoding."""
         outputs = await run(units, lengths, self.options)
-        retried = units_to_retry(units, outputs) if self.retry_degenerate else []
+        if not self.retry_degenerate:
+            return outputs
+        retried = await _checked(len(units), units_to_retry, units, outputs)
         if not retried:
             return outputs
         second = await run(
             [units[i] for i in retried], [lengths[i] for i in retried], retry_options(self.options)
         )
-        return merge_retries(units, outputs, retried, second)
+        return await _checked(len(retried), merge_retries, units, outputs, retried, second)
 
     def bind(self, run: Runner) -> Translate:
-        """``translate(texts)`` through one driver (e.g. bound to a request's scope)."""
+        """``translate(texts, options)`` through one driver (e.g. bound to a request's
+        scope)."""
 
-        async def translate(texts: Sequence[str]) -> list[TranslationResult]:
-            return await self.translate(texts, run)
+        async def translate(
+            texts: Sequence[str], options: TextOptions = PLAIN
+        ) -> list[TranslationResult]:
+            return await self.translate(texts, run, options)
 
         return translate
 
 
-Translate = Callable[[Sequence[str]], Awaitable[list[TranslationResult]]]
+class Translate(Protocol):
+    """The pipeline bound to one driver: ``await translate(texts, options)``."""
+
+    def __call__(
+        self, texts: Sequence[str], options: TextOptions = ...
+    ) -> Awaitable[list[TranslationResult]]: ...
+
+
+def _verified(
+    plan: TranslationPlan, outputs: Sequence[str]
+) -> tuple[list[list[Translated]], list[guard.Lost], dict[str, str]]:
+    """Each text's sentence translations, checked for lost protected spans and glossary
+    targets (``lost``: what must be rebuilt), and the tag probes' translations."""
+    *drafts, probed = sentence_outputs(plan, outputs)
+    probes = {s.source: text for s, (text, _) in zip(plan.documents[-1], probed, strict=True)}
+    results, lost = guard.check(plan.texts, drafts)
+    return results, lost, probes
+
+
+def _results(
+    documents: Sequence[Document],
+    translated: Sequence[Sequence[Translated]],
+    probes: dict[str, str],
+) -> list[TranslationResult]:
+    return [_result(d, t, probes.get) for d, t in zip(documents, translated, strict=True)]
+
+
+def _result(
+    document: Document, translated: Sequence[Translated], probe: Callable[[str], str | None]
+) -> TranslationResult:
+    text, shown = finish(document, translated, probe)
+    segments = [
+        Segment(s.paragraph, view.source, view.translation, t.flags + view.flags, t.terms)
+        for s, t, view in zip(document.sentences, translated, shown, strict=True)
+    ]
+    return TranslationResult(join_paragraphs(segments) if text is None else text, segments)
+
+
+async def _checked(units: int, check: Callable[..., T], *args: Any) -> T:
+    """Run a quality check over ``units`` outputs: inline when few, in a worker thread when
+    many (a long article's checks take a second, and other requests must not wait)."""
+    if units <= INLINE_CHECK_UNITS:
+        return check(*args)
+    return await asyncio.to_thread(check, *args)
 
 
 def pipeline_for(
@@ -253,10 +228,26 @@ def pipeline_for(
     )
 
 
-def passthrough(text: str) -> TranslationResult:
+def passthrough(text: str, options: TextOptions = PLAIN) -> TranslationResult:
     """A text returned unchanged (already English), still listed sentence by sentence."""
-    segments = [Segment(p, s, s) for p, s in document_sentences(text)]
+    document = prepare(text, options.format, options.matcher)
+    _, shown = finish(document, [Translated(s.text) for s in document.sentences], _no_probe)
+    segments = [
+        Segment(s.paragraph, v.source, v.source)
+        for s, v in zip(document.sentences, shown, strict=True)
+    ]
     return TranslationResult(text, segments)
+
+
+def _no_probe(_fragment: str) -> None:
+    return None
+
+
+def detection_text(text: str, options: TextOptions = PLAIN) -> str:
+    """What language detection reads: the text itself, or the text of its markup's runs."""
+    if options.format == "text":
+        return text
+    return "\n\n".join(run.text for run in markup.runs(markup.parse(text, options.format)))
 
 
 async def detect_languages(
@@ -277,14 +268,16 @@ async def translate_detected(
     detector: LanguageDetector,
     texts: Sequence[str],
     source_lang: str = "auto",
+    options: TextOptions = PLAIN,
 ) -> list[tuple[TranslationResult, str]]:
     """(result, language) per text: Indonesian and Malay are translated; English and
     text with no recognisable language come back unchanged."""
-    languages = await detect_languages(detector, texts, source_lang)
+    read = [detection_text(text, options) for text in texts] if source_lang == "auto" else texts
+    languages = await detect_languages(detector, read, source_lang)
     chosen = [i for i, lang in enumerate(languages) if lang in TRANSLATED_LANGUAGES]
-    translated = await translate([texts[i] for i in chosen]) if chosen else []
+    translated = await translate([texts[i] for i in chosen], options) if chosen else []
     results = dict(zip(chosen, translated, strict=True))
     return [
-        (results[i] if i in results else passthrough(text), languages[i])
+        (results[i] if i in results else passthrough(text, options), languages[i])
         for i, text in enumerate(texts)
     ]

@@ -19,12 +19,13 @@ from app.services.translate import Runner, Translate, TranslationPipeline, pipel
 @dataclass(frozen=True)
 class Work:
     """Translation (the one pipeline through a driver), the summariser when one is
-    loaded, the language detector, and the translation model's name."""
+    loaded, the language detector, and the translation model's name and engine."""
 
     translate: Translate
     summarizer: Summarizer | None
     detector: LanguageDetector
     translation_model: str
+    translation_engine: str
 
 
 def work_through(
@@ -38,7 +39,8 @@ def work_through(
     summarizer = None
     if engines.summarization is not None and summary_run is not None:
         summarizer = summarizer_for(engines.summarization, summary_run)
-    return Work(pipeline.bind(run), summarizer, detector, engines.translation.info.name)
+    info = engines.translation.info
+    return Work(pipeline.bind(run), summarizer, detector, info.name, info.engine)
 
 
 def direct_work(

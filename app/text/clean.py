@@ -1,7 +1,7 @@
 """News cleaning: separate the article body from news-site furniture.
 
-Body lines are kept verbatim (after :func:`app.text.normalize.normalize` and mojibake
-repair); every line or fragment taken out is listed in ``removed``, with the name of the
+Body lines are kept verbatim (after :func:`app.text.normalize.normalize`, which repairs
+mojibake too); every line or fragment taken out is listed in ``removed``, with the name of the
 rule that took it in ``reasons``, so a client can see and restore it. The dateline
 ("JAKARTA, KOMPAS.com -") is recorded in ``metadata`` but stays in the body by default:
 it is glued to the first sentence, and cutting it would change a body sentence. Pass
@@ -44,7 +44,7 @@ def clean_text(text: str, *, strip_dateline: bool = False) -> CleanedText:
     Text is repaired (mojibake) and normalised first; what comes back in ``text`` is the
     body lines of that normalised text, unchanged, in their order.
     """
-    normalised = normalize(_repair(text))
+    normalised = normalize(text)
     lines = _split_lines(normalised)
     metadata: dict[str, str] = {}
     _mark_lines(lines, metadata)
@@ -76,13 +76,6 @@ def clean_html(html: str, *, strip_dateline: bool = False) -> CleanedText:
     return cleaned
 
 
-def _repair(text: str) -> str:
-    # Text decoded with the wrong codec ("â€œ" for a curly quote) is common in pastes.
-    import ftfy
-
-    return ftfy.fix_text(text, normalization="NFC")
-
-
 def _mark_lines(lines: list[_Line], metadata: dict[str, str]) -> None:
     i = 0
     while i < len(lines):
@@ -101,6 +94,7 @@ def _mark_lines(lines: list[_Line], metadata: dict[str, str]) -> None:
                 if reason == "credit":
                     _read_credit(line.text, metadata)
             else:
+                _cut_markup(line)
                 _cut_fragments(line)
         i += 1
 
@@ -164,6 +158,19 @@ def _read_credit(text: str, metadata: dict[str, str]) -> None:
     for match in rules.CREDIT_FIELD.finditer(text):
         key = rules.CREDIT_KEYS[match.group(1).lower()]
         metadata.setdefault(key, match.group(2).strip())
+
+
+def _cut_markup(line: _Line) -> None:
+    """Cut markup out of a line, keeping the body sentences around it; a line with none
+    is dropped whole."""
+    if not rules.MARKUP.search(line.text):
+        return
+    body, cut = rules.split_markup(line.text)
+    if body:
+        line.text = " ".join(body)
+        line.fragments += [("markup", piece) for piece in cut]
+    else:
+        _drop(line, "markup")
 
 
 def _cut_fragments(line: _Line) -> None:

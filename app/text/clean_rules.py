@@ -133,9 +133,6 @@ LINE_RULES: tuple[Rule, ...] = (
         r"|dilarang (?:keras )?mengambil konten.{0,300}",
         max_len=350,
     ),
-    _rule(
-        "markup", r".{0,300}(?:src=\"https?://|<img\b|<iframe\b|<script\b|style=\"[^\"]*\"\s*/?>).*"
-    ),
     _rule("site_about", rf"{SITE} adalah (?:portal|situs|media)\b.*", max_len=400),
     _rule(
         "pagination",
@@ -171,6 +168,54 @@ LINE_RULES: tuple[Rule, ...] = (
         max_len=380,
     ),
 )
+
+# Markup a broken scrape leaves in the text, found left to right: media and script tags
+# (with what a script or frame holds), the page's own tags, and the attributes of an
+# image tag whose start was lost. Media markup splits a line (the text on each side is
+# judged alone); the page's tags are cut and the text around them joined up.
+_MEDIA_TAGS = "img|iframe|script|video|audio|source|embed|object"
+_PAGE_TAGS = (
+    "a|b|i|u|em|strong|small|span|font|sup|sub|p|div|br|hr|h[1-6]|ul|ol|li|blockquote"
+    "|figure|figcaption|section|article|header|footer|nav|table|tbody|thead|tr|td|th|center"
+)
+_ATTRS = r'(?:\s*[\w-]+="[^"]*")*'
+MARKUP = re.compile(
+    r"<(?P<element>script|iframe|style)\b[^>]*>.*?(?:</(?P=element)\s*>|$)"
+    rf"|<(?:{_MEDIA_TAGS})\b[^>]*>?"
+    rf"|(?P<tag></?(?:{_PAGE_TAGS})\b[^<>]*>)"
+    rf'|"?\s*\bsrc="https?://[^"]*"{_ATTRS}\s*/?>?|\bstyle="[^"]*"{_ATTRS}\s*/?>',
+    _I,
+)
+# Text between markup is body when it ends a sentence or is this long; shorter text is
+# what an image leaks (its alt text, "Radja Nainggolan").
+_SENTENCE_END = re.compile(r"\w[.!?…][\"')\]]*$")
+BODY_MIN_WORDS = 5
+
+
+def split_markup(text: str) -> tuple[list[str], list[str]]:
+    """A line's body text around markup, and what is cut: the markup, and any text
+    between media markup that is not a sentence (an image's leaked alt text)."""
+    pieces: list[str] = []
+    markup: list[str] = []
+    current: list[str] = []
+    start = 0
+    for found in MARKUP.finditer(text):
+        current.append(text[start : found.start()])
+        markup.append(found.group(0).strip())
+        start = found.end()
+        if found.group("tag") is None:
+            pieces.append(" ".join(" ".join(current).split()))
+            current = []
+    current.append(text[start:])
+    pieces.append(" ".join(" ".join(current).split()))
+    split = len(pieces) > 1
+    body = [piece for piece in pieces if piece and (not split or _is_body(piece))]
+    return body, markup + [piece for piece in pieces if piece and piece not in body]
+
+
+def _is_body(piece: str) -> bool:
+    return len(piece.split()) >= BODY_MIN_WORDS or bool(_SENTENCE_END.search(piece))
+
 
 # Headers that open a list of other articles: the header and its items are furniture.
 LIST_HEADERS = re.compile(
@@ -220,6 +265,7 @@ def is_headline(text: str) -> bool:
         and len(text.split()) <= 22
         and not text.startswith(('"', "'"))
         and text[-1] not in _END_PUNCT
+        and text[-1] not in "-\u2013\u2014"  # a dateline's dash ("Jakarta -") opens a body
         and ". " not in text
     )
 

@@ -1,8 +1,9 @@
-"""Degenerate-output detection: flags a translation that should not be returned as fine.
+"""Degenerate-output detection: flags a translation or summary that should not be
+returned as fine.
 
 Each check is cheap and model-free, so every segment is checked. A flag names what
 looks wrong; the translation service retries flagged units with stricter decoding
-and reports the flags that remain.
+and reports the flags that remain; summaries report theirs.
 """
 
 from __future__ import annotations
@@ -11,8 +12,15 @@ import re
 from collections import Counter
 from difflib import SequenceMatcher
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# A number is one word: "1.000.000.000" is not "000" said three times.
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|\w+")
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+# Control characters (tab and line breaks aside), lone surrogates and U+FFFD: what a
+# model emits when it is broken or fed broken text, never what a reader should get.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
+# The same word three times in a row, only spaces between ("said said said").
+_WORD_RUN = re.compile(r"\b(\w+)(?:\s+\1\b){2}", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 MIN_CHARS_FOR_RATIO = 20  # short titles and names translate to anything
 LENGTH_RATIO_BOUNDS = (0.35, 3.0)  # English/Indonesian characters in news is about 0.9-1.1
@@ -20,10 +28,10 @@ ECHO_SIMILARITY = 0.85
 MAX_REPEATS = 3  # the same n-gram three times in a row is degenerate
 
 
-def has_repetition(words: list[str]) -> bool:
-    """True when an n-gram (n = 1..6) repeats ``MAX_REPEATS`` times in a row, or when a long
-    output is made of very few distinct words."""
-    for n in range(1, 7):
+def has_repetition(words: list[str], max_n: int = 6) -> bool:
+    """True when an n-gram (n = 1..``max_n``) repeats ``MAX_REPEATS`` times in a row, or
+    when a long output is made of very few distinct words."""
+    for n in range(1, max_n + 1):
         for start in range(0, len(words) - n * MAX_REPEATS + 1):
             gram = words[start : start + n]
             if all(
@@ -40,9 +48,15 @@ def digits_of(text: str) -> Counter[str]:
     return Counter(re.sub(r"\D", "", number) for number in _NUMBER.findall(text))
 
 
+def has_control(text: str) -> bool:
+    """True when ``text`` holds control characters, lone surrogates or U+FFFD."""
+    return bool(_CONTROL.search(text))
+
+
 def assess(source: str, translation: str) -> tuple[str, ...]:
     """Flags for one translated unit: ``empty``, ``repetition``, ``echo``,
-    ``length_ratio`` and ``numbers`` (a number of the source is missing)."""
+    ``length_ratio``, ``numbers`` (a number of the source is missing) and ``control``
+    (control or replacement characters the source does not have)."""
     source_words = _WORD.findall(source.lower())
     if not source_words:
         return ()
@@ -60,14 +74,36 @@ def assess(source: str, translation: str) -> tuple[str, ...]:
             flags.append("length_ratio")
     if digits_of(source) - digits_of(translation):
         flags.append("numbers")
+    if len(_CONTROL.findall(translation)) > len(_CONTROL.findall(source)):
+        flags.append("control")
     return tuple(flags)
 
 
 def summary_flags(summary: str) -> tuple[str, ...]:
-    """Flags for a generated summary: ``empty`` or ``repetition``."""
+    """Flags for a generated summary: ``empty``, ``repetition`` (a word or phrase looping,
+    a sentence said twice) or ``control`` (control or replacement characters)."""
     if not summary.strip():
         return ("empty",)
-    return ("repetition",) if has_repetition(_WORD.findall(summary.lower())) else ()
+    flags = []
+    if summary_repeats(summary):
+        flags.append("repetition")
+    if has_control(summary):
+        flags.append("control")
+    return tuple(flags)
+
+
+def summary_repeats(summary: str) -> bool:
+    """Whether a summary loops, by a stricter measure than a translation's: the same word
+    three times in a row, a phrase of any length three times in a row, or the same
+    sentence twice."""
+    words = _WORD.findall(summary.lower())
+    if has_repetition(words, max_n=max(6, len(words) // MAX_REPEATS)):
+        return True
+    if _WORD_RUN.search(summary):
+        return True
+    sentences = [tuple(_WORD.findall(s.lower())) for s in _SENTENCE_END.split(summary)]
+    long_ones = [s for s in sentences if len(s) >= 4]
+    return len(set(long_ones)) < len(long_ones)
 
 
 def _echoes(source: str, translation: str) -> bool:
@@ -77,5 +113,12 @@ def _echoes(source: str, translation: str) -> bool:
 
 def severity(flags: tuple[str, ...]) -> int:
     """How bad a set of flags is, for choosing between two candidate outputs."""
-    weights = {"empty": 8, "repetition": 4, "echo": 4, "length_ratio": 2, "numbers": 1}
+    weights = {
+        "empty": 8,
+        "repetition": 4,
+        "echo": 4,
+        "control": 4,
+        "length_ratio": 2,
+        "numbers": 1,
+    }
     return sum(weights.get(flag, 1) for flag in flags)

@@ -1,9 +1,11 @@
-"""Apps built around a FakeEngine (or a gated one, to hold batches open on purpose)."""
+"""Apps built around a FakeEngine (or a gated one, to hold batches open on purpose), and
+one real ``warta serve`` with the tiny model for the tests that need real connections."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +16,17 @@ from app.core.config import Settings
 from app.engines.base import GenerationOptions
 from app.main import Engines, create_app
 from app.services.detect import default_detector
+from tests.api.live import LiveServer, warta_serve
 from tests.fakes import FakeEngine
+
+# Short timeouts and small limits, so the tests of slow clients and limits run quickly.
+LIVE_SETTINGS = {
+    "HEADER_TIMEOUT_S": "2",
+    "BODY_TIMEOUT_S": "2",
+    "MAX_CHARS": "20000",
+    "MAX_TEXTS": "8",
+    "MAX_CONNECTIONS_PER_CLIENT": "16",
+}
 
 
 class GatedEngine(FakeEngine):
@@ -40,11 +52,13 @@ AppFactory = Callable[..., FastAPI]
 
 
 @pytest.fixture
-def make_app() -> AppFactory:
-    """``make_app(engine=..., **settings)`` -> an app around that engine (FakeEngine default)."""
+def make_app(tmp_path: Path) -> AppFactory:
+    """``make_app(engine=..., **settings)`` -> an app around that engine (FakeEngine
+    default), with its store in a SQLite file of the test's own."""
 
     def build(engine: Any = None, **overrides: Any) -> FastAPI:
-        settings = Settings(**{"max_batch_wait_ms": 1.0, **overrides})
+        database = f"sqlite:///{tmp_path / 'warta.db'}"
+        settings = Settings(**{"max_batch_wait_ms": 1.0, "database_url": database, **overrides})
         engines = Engines(translation=engine or FakeEngine(), load_seconds={"translation": 0.5})
         return create_app(settings, engines=engines, detector=default_detector())
 
@@ -62,3 +76,12 @@ def gated() -> Iterator[GatedEngine]:
     engine = GatedEngine()
     yield engine
     engine.gate.set()  # never leave a worker thread blocked
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    tiny_marian_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """One ``warta serve`` process with the tiny trained model (``LIVE_SETTINGS``)."""
+    with warta_serve(tiny_marian_dir, tmp_path_factory.mktemp("live"), **LIVE_SETTINGS) as server:
+        yield server

@@ -24,6 +24,7 @@ def test_health_ready_and_models(client: TestClient) -> None:
             "engine": "fake",
             "device": "cpu",
             "compute_type": "float32",
+            "revision": None,
         }
     ]
 

@@ -77,7 +77,7 @@ def test_json_without_content_type_is_accepted_and_form_type_is_explained(
 
 
 def test_unknown_route_and_wrong_method(client: TestClient) -> None:
-    assert_error(client.get("/v2/translate"), 404, "not_found")
+    assert_error(client.get("/v1/nowhere"), 404, "not_found")
     response = client.get("/v1/translate")
     assert_error(response, 405, "method_not_allowed")
     assert response.headers["allow"] == "POST"

@@ -83,3 +83,39 @@ def test_burst_gets_only_200_or_429_and_the_server_stays_healthy(
         assert app.state.warta.translation_batcher.queue_depth == 0
         after = client.post("/v1/translate", json={"texts": [SENTENCES[0]]})
         assert after.status_code == 200
+
+
+def test_a_small_request_and_cached_sentences_do_not_wait_for_a_large_backlog(
+    make_app: AppFactory, gated: GatedEngine
+) -> None:
+    # A cached request that did queue would hang behind the gate: its deadline ends the wait.
+    app = make_app(engine=gated, warmup=False, max_batch_wait_ms=0, request_timeout_s=30)
+    backlog = " ".join(f"Berita nomor {i} hari ini." for i in range(300))
+    answers: dict[str, int] = {}
+
+    def post(name: str, text: str) -> None:
+        response = client.post("/v1/translate", json={"texts": [text], "source_lang": "id"})
+        answers[name] = response.status_code
+
+    with TestClient(app) as client:
+        batcher = app.state.warta.translation_batcher
+        gated.gate.set()
+        post("warm", SENTENCES[0])  # now in the sentence cache
+        gated.gate.clear()
+        gated.entered.clear()
+        threads = [threading.Thread(target=post, args=("first", "Presiden meresmikan jembatan."))]
+        threads[0].start()
+        assert gated.entered.wait(30)  # the engine is busy with one batch
+        threads.append(threading.Thread(target=post, args=("large", backlog)))
+        threads[-1].start()
+        wait_until(lambda: batcher.queue_depth == 300)
+        post("cached", SENTENCES[0])  # answered while the engine is still busy
+        assert answers["cached"] == 200
+        threads.append(threading.Thread(target=post, args=("small", SENTENCES[1])))
+        threads[-1].start()
+        wait_until(lambda: batcher.queue_depth == 301)
+        gated.gate.set()
+        for thread in threads:
+            thread.join(60)
+    assert answers == {"warm": 200, "first": 200, "large": 200, "cached": 200, "small": 200}
+    assert SENTENCES[1] in gated.batches[2]  # the batch right after the busy one

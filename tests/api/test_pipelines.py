@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
@@ -45,6 +46,29 @@ def test_clean_html_and_input_errors(client: TestClient) -> None:
         response = post(client, "/v1/clean", bad)
         assert response.status_code == 422, bad
         assert set(response.json()["error"]) == {"code", "message"}
+
+
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_a_deeply_nested_page_is_cleaned_and_translated_whole(
+    client: TestClient, depth: int
+) -> None:
+    paragraphs = [
+        "Harga beras naik tiga persen bulan ini menurut Badan Pusat Statistik.",
+        "Pedagang di Pasar Induk Cipinang mengeluhkan sepinya pembeli sejak pekan lalu.",
+    ]
+    html = (
+        "<html><body>"
+        + "<div>" * depth
+        + f"<p>{paragraphs[0]}</p>"
+        + "</div>" * depth
+        + f"<p>{paragraphs[1]}</p></body></html>"
+    )
+    cleaned = post(client, "/v1/clean", {"html": html})
+    assert cleaned.status_code == 200
+    assert cleaned.json()["text"].split("\n") == paragraphs
+    article = post(client, "/v1/articles", {"html": html})
+    assert article.status_code == 200, article.text
+    assert [s["source"] for s in article.json()["segments"]] == paragraphs
 
 
 def test_summarize_extractive_translates_only_selected_sentences(make_app: AppFactory) -> None:
@@ -130,22 +154,40 @@ def test_article_request_errors(client: TestClient) -> None:
 class LoopingSummarizer(FakeEngine):
     """A summariser stuck in a loop, as an untrained or broken model can be."""
 
-    def __init__(self) -> None:
+    def __init__(self, output: str = "the flood the flood the flood the flood") -> None:
         super().__init__(max_input_tokens=1024, role="summarization")
+        self.output = output
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
         super().generate(texts, options)
-        return ["the flood the flood the flood the flood" for _ in texts]
+        return [self.output for _ in texts]
 
 
-def test_degenerate_summary_is_flagged_not_passed_off_as_fine() -> None:
-    engines = Engines(translation=FakeEngine(), summarization=LoopingSummarizer())
+@pytest.mark.parametrize(
+    ("output", "flags"),
+    [
+        ("the flood the flood the flood the flood", ["repetition"]),
+        (
+            "Floods hit East Jakarta Timur Timur Timur on Monday, officials said said said.",
+            ["repetition"],
+        ),
+        ("Floods hit East Jakarta.\x00\x1b Hundreds of houses were submerged\ufffd.", ["control"]),
+        ("Timur Timur Timur\x07 said said said", ["repetition", "control"]),
+        ("Floods hit East Jakarta. Hundreds of houses were submerged.", []),
+    ],
+)
+def test_degenerate_summary_is_flagged_not_passed_off_as_fine(
+    output: str, flags: list[str]
+) -> None:
+    engines = Engines(translation=FakeEngine(), summarization=LoopingSummarizer(output))
     app = create_app(Settings(max_batch_wait_ms=1.0), engines=engines, detector=default_detector())
     with TestClient(app) as client:
         summary = post(client, "/v1/summarize", {"text": BODY})
         article = post(client, "/v1/articles", {"text": BODY})
         extractive = post(client, "/v1/summarize", {"text": BODY, "mode": "extractive"})
     assert summary.json()["mode"] == "abstractive"
-    assert summary.json()["flags"] == ["repetition"]
-    assert article.json()["summary_flags"] == ["repetition"]
+    assert summary.json()["summary"] == output
+    assert summary.json()["flags"] == flags
+    assert article.json()["summary"] == output
+    assert article.json()["summary_flags"] == flags
     assert extractive.json()["flags"] == []

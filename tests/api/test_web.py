@@ -8,10 +8,6 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +17,7 @@ from typing import Any
 import pytest
 
 from app.engines.tiny import PAIRS
+from tests.api.live import warta_serve
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -54,59 +51,12 @@ def _require(found: object, what: str) -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"warta serve exited ({server.returncode}):\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(base + "/readyz", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"warta serve did not become ready:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def server_url(tiny_marian_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``warta serve`` in its own process, offline, with an API key required."""
-    work = tmp_path_factory.mktemp("web-server")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "WARTA_TRANSLATION_MODEL": str(tiny_marian_dir),
-        "WARTA_SUMMARIZATION_MODEL": "none",
-        "WARTA_ENGINE": "transformers",
-        "WARTA_CACHE_DIR": str(work / "cache"),
-        "WARTA_API_KEYS": API_KEY,
-        "WARTA_THREADS": "1",
-    }
-    log = work / "server.log"
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [*command, "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, server, log)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    workdir = tmp_path_factory.mktemp("web-server")
+    with warta_serve(tiny_marian_dir, workdir, API_KEYS=API_KEY) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,10 @@ FINE = [
     ("Jokowi tiba pukul 10.00 WIB.", "Jokowi arrived at 10.00 WIB."),
     ("Tidak.", "No."),
     ('"Kami siap," kata dia.', '"We are ready," he said.'),
+    (
+        "Pemerintah mengalokasikan Rp1.000.000.000.000 untuk korban banjir.",
+        "The government allocated Rp1,000,000,000,000 to flood victims.",
+    ),
 ]
 
 DEGENERATE = [
@@ -44,6 +48,8 @@ DEGENERATE = [
         "numbers",
     ),
     ("Banjir merendam ratusan rumah.", "   ", "empty"),
+    ("Banjir merendam ratusan rumah.", "Floods\x00 submerged hundreds\x1b of homes.", "control"),
+    ("Banjir merendam ratusan rumah.", "Floods submerged hundreds of homes\ufffd.", "control"),
 ]
 
 
@@ -62,7 +68,60 @@ def test_numbers_agree_across_decimal_conventions() -> None:
     assert digits_of("2.000") != digits_of("200")
 
 
-def test_summary_flags() -> None:
-    assert summary_flags("Floods hit East Jakarta. Hundreds of houses were submerged.") == ()
-    assert summary_flags("will will will will will said said said") == ("repetition",)
-    assert summary_flags("  ") == ("empty",)
+def test_a_replacement_character_already_in_the_source_is_not_the_model_s_fault() -> None:
+    assert assess("Harga beras \ufffd naik.", "Rice prices \ufffd rose.") == ()
+
+
+# Summaries as a news summariser writes them: names, numbers, quotes, a word said twice.
+GOOD_SUMMARIES = [
+    "Floods hit East Jakarta. Hundreds of houses were submerged.",
+    "Floods inundated hundreds of houses in East Jakarta on Monday after the Ciliwung "
+    "River overflowed. The Jakarta administration deployed 1,200 water pumps. Residents "
+    "of Kampung Melayu were evacuated to mosques and schools.",
+    "Indonesia's quota for the 2025 hajj pilgrimage was set at 221,000 pilgrims, the same "
+    "as last year. Religious Affairs Minister Nasaruddin Umar signed the agreement in "
+    "Jeddah on Sunday. The average cost is Rp55.4 million per pilgrim.",
+    "Rice prices rose 4.11 percent to Rp1,022.6 per kg. Statistics Indonesia said that "
+    "that increase was driven by the long dry season.",
+    "Prabowo met Macron in Paris. Prabowo said Indonesia would buy more Rafale jets. "
+    "Prabowo also visited the Elysee Palace, where he was received with full honours.",
+    "Police in East Jakarta arrested two suspects. The East Jakarta police chief said "
+    'East Jakarta residents had reported the thefts. "We are very, very grateful," '
+    "he said.",
+    "The government allocated Rp1.000.000.000.000 to flood relief in 2025 - 2026. "
+    "The Ministry of Public Works said the ministry of public works would build dams.",
+    "A 6.2-magnitude earthquake struck off Sulawesi.\nNo tsunami warning was issued.",
+]
+
+DEGENERATE_SUMMARIES = [
+    ("will will will will will said said said", "repetition"),
+    ("Floods hit Jakarta Timur Timur Timur on Monday, officials said said said.", "repetition"),
+    (
+        "The flood in East Jakarta on Monday the flood in East Jakarta on Monday the flood "
+        "in East Jakarta on Monday",
+        "repetition",
+    ),
+    (
+        "Floods hit East Jakarta on Monday. Hundreds of houses were submerged. Floods hit "
+        "East Jakarta on Monday.",
+        "repetition",
+    ),
+    ("Floods hit East Jakarta.\x00\x1b Hundreds of houses were submerged.", "control"),
+    ("Floods hit East Jakarta\ufffd\ufffd. Hundreds of houses were submerged.", "control"),
+    ("Floods hit East Jakarta.\x85 Hundreds of houses were submerged.", "control"),
+    ("  ", "empty"),
+]
+
+
+@pytest.mark.parametrize("summary", GOOD_SUMMARIES)
+def test_ordinary_summaries_are_not_flagged(summary: str) -> None:
+    assert summary_flags(summary) == ()
+
+
+@pytest.mark.parametrize(("summary", "flag"), DEGENERATE_SUMMARIES)
+def test_degenerate_summaries_are_flagged(summary: str, flag: str) -> None:
+    assert summary_flags(summary) == (flag,)
+
+
+def test_a_looping_summary_with_control_characters_gets_both_flags() -> None:
+    assert summary_flags("Timur Timur Timur said\x07 said said") == ("repetition", "control")

@@ -1,0 +1,316 @@
+"""The DeepL API v2, as its SDKs and other tools speak it: ``/v2/translate``,
+``/v2/languages``, ``/v2/usage`` and ``/v2/glossary-language-pairs`` at the server's root.
+
+Parameters come as JSON (the SDKs), as a form with ``text`` repeated (curl, Mastodon,
+browser plugins) or in the query string. Errors are DeepL's: ``{"message": ...}`` with 400
+for any invalid request, 403 for a missing or wrong key, 413, 429 (the SDKs retry) and 503.
+Every option DeepL documents is accepted; those that cannot change an English translation
+(``formality``, ``split_sentences``, ``preserve_formatting``, ``context``, ``model_type``,
+the tag lists, ``outline_detection``) are validated and have no further effect.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request, Response, Security
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.api.compat import (
+    LANGUAGE_NAMES,
+    CompatDep,
+    CompatJob,
+    ProtocolError,
+    key_account,
+    shaped_route,
+    translate_job,
+)
+from app.api.deps import StateDep, accepting_work
+from app.api.params import body_doc, read_params, validate
+from app.api.routes import _summaries_from_docstrings
+from app.core.errors import Unauthorized
+from app.services.items import check_text_limits
+
+MAX_BODY_BYTES = 128 * 1024  # DeepL's documented limit for a text translation request
+UNLIMITED_CHARACTERS = 10**12  # what DeepL reports as the limit of an account without one
+TARGETS = {"EN": "EN-GB", "EN-GB": "EN-GB", "EN-US": "EN-US"}  # all three mean English here
+SOURCES = {"ID": "id", "MS": "ms"}
+# DeepL features that would change the result and that this server does not have: refused
+# rather than quietly ignored.
+UNSUPPORTED = {
+    "style_id": "style rules",
+    "translation_memory_id": "translation memories",
+    "custom_instructions": "custom instructions",
+}
+MISSING = "Parameter '{name}' not specified."
+INVALID = "Value for '{name}' not supported: {why}."
+
+
+def deepl_error(status: int, message: str, headers: dict[str, str]) -> Response:
+    """An error as DeepL answers it (a bad key is 403 there, every invalid request 400)."""
+    status = {401: 403, 422: 400}.get(status, status)
+    return JSONResponse({"message": message}, status_code=status, headers=headers or None)
+
+
+class DeepLError(BaseModel):
+    message: str = Field(examples=["Value for 'target_lang' not supported."])
+
+
+router = APIRouter(
+    tags=["DeepL API v2"],
+    dependencies=[Depends(accepting_work)],  # new work gets 503 once the server is stopping
+    route_class=shaped_route(deepl_error),
+    responses={status: {"model": DeepLError} for status in (400, 403, 503)},
+)
+
+_auth_header = APIKeyHeader(
+    name="Authorization",
+    scheme_name="DeepLAuthKey",
+    description="`DeepL-Auth-Key KEY` (or `Bearer KEY`): one of the keys in WARTA_API_KEYS",
+    auto_error=False,
+)
+
+
+def deepl_account(
+    state: StateDep, authorization: Annotated[str | None, Security(_auth_header)]
+) -> str:
+    """The account of the key in ``Authorization``; 403 when keys are set and it is not one."""
+    scheme, _, value = (authorization or "").strip().partition(" ")
+    given = value.strip() if scheme.lower() in ("deepl-auth-key", "bearer") else None
+    account = key_account(state.settings, given)
+    if account is None:
+        raise Unauthorized(
+            "The key is missing or not valid: send the header "
+            "`Authorization: DeepL-Auth-Key YOUR_KEY` with a key this server accepts."
+        )
+    return account
+
+
+Account = Annotated[str, Security(deepl_account)]
+
+
+def _tags(value: Any) -> Any:
+    """A tag list given as a list, a comma-separated string, or both."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return [tag.strip() for item in value for tag in item.split(",") if tag.strip()]
+    return value
+
+
+class DeepLTranslateRequest(BaseModel):
+    """The parameters of ``/v2/translate`` (unknown ones are ignored, as DeepL does)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: list[str] = Field(min_length=1, description="Texts to translate; repeat in a form.")
+    target_lang: str = Field(description="`EN`, `EN-US` or `EN-GB` (all English).")
+    source_lang: str | None = Field(None, description="`ID` or `MS`; omit to detect.")
+    context: str | None = None
+    formality: Literal["default", "more", "less", "prefer_more", "prefer_less"] | None = None
+    split_sentences: Literal["0", "1", "nonewlines"] | None = None
+    preserve_formatting: bool | None = None
+    model_type: (
+        Literal["quality_optimized", "prefer_quality_optimized", "latency_optimized"] | None
+    ) = None
+    tag_handling: Literal["xml", "html"] | None = None
+    tag_handling_version: Literal["v1", "v2"] | None = None
+    outline_detection: bool | None = None
+    non_splitting_tags: list[str] | None = None
+    splitting_tags: list[str] | None = None
+    ignore_tags: list[str] | None = None
+    glossary_id: str | None = Field(None, min_length=1)
+    glossary_ids: list[str] | None = None
+    show_billed_characters: bool | None = None
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _one_text(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("split_sentences", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator(
+        "non_splitting_tags", "splitting_tags", "ignore_tags", "glossary_ids", mode="before"
+    )
+    @classmethod
+    def _tag_list(cls, value: Any) -> Any:
+        return _tags(value)
+
+
+class DeepLTranslation(BaseModel):
+    detected_source_language: str = Field(examples=["ID"])
+    text: str
+    billed_characters: int
+
+
+class DeepLTranslateResponse(BaseModel):
+    translations: list[DeepLTranslation]
+
+
+class DeepLLanguage(BaseModel):
+    language: str = Field(examples=["ID"])
+    name: str = Field(examples=["Indonesian"])
+    supports_formality: bool | None = None
+
+
+class DeepLUsage(BaseModel):
+    character_count: int
+    character_limit: int
+
+
+class DeepLGlossaryPair(BaseModel):
+    source_lang: str
+    target_lang: str
+
+
+class DeepLGlossaryPairs(BaseModel):
+    supported_languages: list[DeepLGlossaryPair]
+
+
+@router.post(
+    "/v2/translate",
+    response_model=DeepLTranslateResponse,
+    responses={status: {"model": DeepLError} for status in (404, 413, 429)},
+    openapi_extra=body_doc(DeepLTranslateRequest),
+)
+async def translate(
+    request: Request, state: StateDep, compat: CompatDep, account: Account
+) -> DeepLTranslateResponse:
+    """Translate Indonesian or Malay texts into English (DeepL API v2).
+
+    One translation per `text`, same order, each with `detected_source_language` and
+    `billed_characters`. Without `source_lang` each text's language is detected; English
+    comes back unchanged. Identical requests in flight (an SDK's retry after its timeout)
+    share one translation.
+    """
+    params = await read_params(request, MAX_BODY_BYTES)
+    body = validate(DeepLTranslateRequest, params, MISSING, INVALID)
+    target = TARGETS.get(body.target_lang.upper())
+    if target is None:
+        raise ProtocolError(
+            400,
+            "Value for 'target_lang' not supported: this server translates into English "
+            "only (EN, EN-US or EN-GB).",
+        )
+    source = _source(body.source_lang)
+    _refuse_unsupported(params, body, source)
+    check_text_limits(body.text, state.settings)
+    options = _options(body, exclude={"text", "source_lang", "show_billed_characters"})
+    job = CompatJob("deepl", account, tuple(body.text), source or "auto", options)
+    results = await translate_job(request, state, compat, job)
+    return DeepLTranslateResponse(
+        translations=[
+            DeepLTranslation(
+                detected_source_language=result.language.upper(),
+                text=result.text,
+                billed_characters=len(text),
+            )
+            for text, result in zip(body.text, results, strict=True)
+        ]
+    )
+
+
+def _source(source_lang: str | None) -> str | None:
+    """The source language (None: detect each text), or DeepL's 400."""
+    if not source_lang:
+        return None
+    source = SOURCES.get(source_lang.upper())
+    if source is None:
+        raise ProtocolError(
+            400,
+            "Value for 'source_lang' not supported: this server translates from Indonesian "
+            "(ID) and Malay (MS); leave source_lang out to detect the language.",
+        )
+    return source
+
+
+def _refuse_unsupported(
+    params: dict[str, Any], body: DeepLTranslateRequest, source: str | None
+) -> None:
+    """A clear error for each feature that would change the result but is not served."""
+    for name, feature in UNSUPPORTED.items():
+        if params.get(name) not in (None, "", []):
+            raise ProtocolError(400, f"'{name}': {feature} are not supported by this server.")
+    if body.tag_handling is not None:
+        # Markup-aware translation plugs in here: translate the text between the tags.
+        raise ProtocolError(
+            400,
+            f"tag_handling={body.tag_handling} is not supported yet by this server; send "
+            "plain text without tag_handling.",
+        )
+    glossaries = [body.glossary_id] if body.glossary_id else (body.glossary_ids or [])
+    if glossaries:
+        if source is None:
+            raise ProtocolError(
+                400, "Use of a glossary requires the source_lang parameter to be specified."
+            )
+        # Stored glossaries plug in here: look each one up for the caller's account.
+        raise ProtocolError(
+            404, f"Glossary not found: {glossaries[0]} (this server has no stored glossaries)."
+        )
+
+
+def _options(body: BaseModel, exclude: set[str]) -> tuple[tuple[str, str], ...]:
+    """Every other option that was set, as text: part of the key that identical requests
+    share, so options that come to change the result keep such requests apart."""
+    values = body.model_dump(exclude=exclude, exclude_none=True)
+    return tuple(sorted((name, str(value)) for name, value in values.items()))
+
+
+_LANGUAGES: dict[str, Any] = {
+    "response_model": list[DeepLLanguage],
+    "response_model_exclude_none": True,
+    "dependencies": [Security(deepl_account)],
+}
+
+
+@router.get("/v2/languages", **_LANGUAGES)
+@router.post("/v2/languages", **_LANGUAGES)
+async def languages(request: Request) -> list[DeepLLanguage]:
+    """The source languages (`type=source`, the default) or target languages (`type=target`).
+
+    `type` may come in the query string or in the body (the SDKs send a form on the GET).
+    Both English targets give the same translation.
+    """
+    kind = (await read_params(request)).get("type", "source")
+    if kind == "source":
+        return [
+            DeepLLanguage(language=code.upper(), name=LANGUAGE_NAMES[code])
+            for code in SOURCES.values()
+        ]
+    if kind == "target":
+        return [
+            DeepLLanguage(language="EN-GB", name="English (British)", supports_formality=False),
+            DeepLLanguage(language="EN-US", name="English (American)", supports_formality=False),
+        ]
+    raise ProtocolError(400, "Parameter 'type' is invalid. 'source' and 'target' are valid values.")
+
+
+@router.get("/v2/usage", response_model=DeepLUsage)
+@router.post("/v2/usage", response_model=DeepLUsage)
+async def usage(compat: CompatDep, account: Account) -> DeepLUsage:
+    """Characters translated with this key since the server started, and the limit (none).
+
+    The limit reported is DeepL's value for an account without one.
+    """
+    count = await compat.usage.count(account)
+    return DeepLUsage(character_count=count, character_limit=UNLIMITED_CHARACTERS)
+
+
+@router.get(
+    "/v2/glossary-language-pairs",
+    response_model=DeepLGlossaryPairs,
+    dependencies=[Security(deepl_account)],
+)
+async def glossary_language_pairs() -> DeepLGlossaryPairs:
+    """Language pairs that glossaries can be made for: none while glossaries are not served."""
+    return DeepLGlossaryPairs(supported_languages=[])
+
+
+_summaries_from_docstrings(router)

@@ -1,0 +1,77 @@
+"""The request fields that say how a text is read and what its translation must keep,
+shared by /v1/translate and /v1/articles (and, later, jobs and documents)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.services.options import TextOptions
+
+Format = Literal["text", "html", "markdown"]
+MAX_GLOSSARY_ENTRIES = 10_000
+MAX_NO_TRANSLATE = 1_000
+MAX_TERM_CHARS = 500
+
+
+class TermOptions(BaseModel):
+    """What /v1/translate and /v1/articles share: how the text is read, and what its
+    translation must keep."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    format: Format = Field(
+        "text",
+        description="`text`, `html` or `markdown`. With `html` or `markdown` only the text "
+        "between the markup is translated: every tag, attribute, entity and code block comes "
+        "back unchanged and well-formed, inline tags (`<a>`, `<b>`, `*emphasis*`, links) "
+        "around the words they wrapped, block structure (paragraphs, list items, headings, "
+        "line breaks) as it was.",
+    )
+    glossary: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=MAX_GLOSSARY_ENTRIES,
+        description="Source term -> the English that must appear for it, e.g. "
+        '`{"DPR": "House of Representatives"}`. Matching is case-aware (an entry with a '
+        "capital matches that spelling; an all-lowercase entry matches any case) and finds "
+        "terms with Indonesian clitics and prefixes attached (`DPR-nya`, `KPKlah`, "
+        "`di-Jakarta`). Applied over a stored glossary: an inline entry wins.",
+        examples=[{"DPR": "House of Representatives", "KPK": "KPK"}],
+    )
+    no_translate: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_NO_TRANSLATE,
+        description="Terms that come back verbatim, in place (URLs, e-mail addresses, "
+        "@mentions and #hashtags always do). A segment where the model lost a protected "
+        "span or glossary term is rebuilt around it and flagged `protected_span_fallback` "
+        "or `glossary_fallback`.",
+        examples=[["Jokowi"]],
+    )
+
+    @field_validator("glossary")
+    @classmethod
+    def _entries_not_blank(cls, glossary: dict[str, str]) -> dict[str, str]:
+        for source, target in glossary.items():
+            _term(source)
+            _term(target)
+        return glossary
+
+    @field_validator("no_translate")
+    @classmethod
+    def _terms_not_blank(cls, terms: list[str]) -> list[str]:
+        for term in terms:
+            _term(term)
+        return terms
+
+    def text_options(self) -> TextOptions:
+        """The pipeline's options for this request."""
+        return TextOptions(self.format, self.glossary, self.no_translate)
+
+
+def _term(value: str) -> str:
+    if not value.strip():
+        raise ValueError("a term must contain some text, not only whitespace")
+    if len(value) > MAX_TERM_CHARS:
+        raise ValueError(f"a term has at most {MAX_TERM_CHARS} characters")
+    return value

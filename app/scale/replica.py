@@ -1,0 +1,108 @@
+"""A model replica: one copy of one model (translation or summarisation) behind the
+server's own driver, the sentence cache and the cross-request batcher. Every request
+routed to the replica joins its batches, as it would join ``warta serve``'s."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import ray
+from ray import serve
+
+from app.api.metrics import Metrics
+from app.core.config import Settings
+from app.engines.base import GenerationOptions, Seq2SeqEngine
+from app.engines.loader import engine_for
+from app.engines.store import locate_model
+from app.main import WARMUP_TEXT, local_driver
+from app.scale.remote import ModelCard
+from app.services.scheduling import Priority
+from app.services.waiting import RequestScope
+
+
+def replica_threads() -> int:
+    """CPU threads for this replica's model: the CPUs Ray reserved for it (at least 1),
+    so replicas sharing a node do not fight over its cores."""
+    context = ray.get_runtime_context()
+    reserved = context.get_assigned_resources().get("CPU", 0.0)
+    return max(1, int(reserved))
+
+
+def pack_tokenizer(settings: Settings, role: str) -> dict[str, bytes]:
+    """The model's tokenizer as files (name -> contents), as ``save_pretrained`` writes it."""
+    from transformers import AutoTokenizer
+
+    model, revision = settings.model_for(role)
+    tokenizer = AutoTokenizer.from_pretrained(str(locate_model(model, role, revision=revision)))
+    with tempfile.TemporaryDirectory(prefix="warta-tokenizer-") as directory:
+        tokenizer.save_pretrained(directory)
+        return {path.name: path.read_bytes() for path in Path(directory).iterdir()}
+
+
+def _warm_up(engine: Seq2SeqEngine, role: str, settings: Settings) -> None:
+    """One small generation, so the first request does not pay for lazy setup."""
+    if role == "translation":
+        engine.generate([WARMUP_TEXT], GenerationOptions(beam_size=settings.beam_size))
+    else:
+        engine.generate([WARMUP_TEXT], GenerationOptions(max_new_tokens=8))
+
+
+class ModelReplica:
+    """One model of the Serve application (bound once per role, see ``app.scale.serve``).
+
+    ``overrides`` are ``Settings`` fields on top of the replica's ``WARTA_*`` environment;
+    the model's CPU threads are the replica's reserved CPUs unless ``threads`` is set.
+    """
+
+    def __init__(self, role: str, overrides: dict[str, Any]) -> None:
+        settings = Settings(**overrides)
+        settings = settings.model_copy(update={"threads": settings.threads or replica_threads()})
+        started = time.perf_counter()
+        engine = engine_for(settings, role)
+        load_seconds = time.perf_counter() - started
+        if settings.warmup:
+            _warm_up(engine, role, settings)
+        self._card = ModelCard(
+            engine.info, engine.max_input_tokens, pack_tokenizer(settings, role), load_seconds
+        )
+        self._role = role
+        self._metrics = Metrics()
+        self._metrics.model_load_seconds.labels(role).set(load_seconds)
+        self._driver = local_driver(engine, role, settings, self._metrics)
+
+    def describe(self) -> ModelCard:
+        """What the ingress needs to plan units for this model."""
+        return self._card
+
+    async def generate(
+        self,
+        texts: Sequence[str],
+        lengths: Sequence[int],
+        options: GenerationOptions,
+        timeout_s: float | None,
+        priority: Priority = "interactive",
+    ) -> list[str]:
+        """One output per text, through this replica's batcher at the caller's priority,
+        within ``timeout_s``."""
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        scope = RequestScope(deadline, priority=priority)
+        return await self._driver.submit(texts, lengths, options, scope)
+
+    def stats(self) -> dict[str, Any]:
+        """This replica's id and the model inputs it has generated (warm-up excluded)."""
+        registry, labels = self._metrics.registry, {"role": self._role}
+        return {
+            "replica": serve.get_replica_context().replica_id.unique_id,
+            "units": int(registry.get_sample_value("warta_batch_size_sum", labels) or 0),
+            "batches": int(registry.get_sample_value("warta_batch_size_count", labels) or 0),
+        }
+
+    def __del__(self) -> None:
+        """Serve calls this when the replica stops: waiting requests get a 503."""
+        driver = getattr(self, "_driver", None)
+        if driver is not None:
+            driver.close()

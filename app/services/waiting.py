@@ -1,0 +1,69 @@
+"""How a caller waits for its queued work: the scope it is bound to (deadline, client,
+priority class), and the hand-over of outputs or errors from the worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from app.core.errors import DeadlineExceeded, WartaError
+from app.services.scheduling import Job, Priority
+
+POLL_S = 0.25  # how often a waiting request checks its client and deadline
+
+
+class ClientDisconnected(WartaError):
+    """The client closed the connection; nothing is sent back."""
+
+    code = "client_closed_request"
+    status = 499
+
+
+@dataclass(frozen=True)
+class RequestScope:
+    """What a caller's work may use: its deadline, a way to see if the client left, and
+    its priority class (``batch`` for durable jobs, below every interactive request)."""
+
+    deadline: float | None = None  # time.monotonic() value
+    disconnected: Callable[[], Awaitable[bool]] | None = None
+    priority: Priority = "interactive"
+
+
+
+async def wait_for_outputs(job: Job, scope: RequestScope) -> list[str]:
+    """Await a job's outputs, giving up at the deadline or when the client leaves."""
+    while True:
+        timeout = POLL_S
+        if scope.deadline is not None:
+            left = scope.deadline - time.monotonic()
+            if left <= 0:
+                raise DeadlineExceeded(
+                    "The request took longer than its deadline (WARTA_REQUEST_TIMEOUT_S); "
+                    "send less text per request or retry when the server is less busy."
+                )
+            timeout = min(timeout, left)
+        done, _ = await asyncio.wait({job.future}, timeout=timeout)
+        if done:
+            return job.future.result()
+        if scope.disconnected is not None and await scope.disconnected():
+            raise ClientDisconnected("The client closed the connection.")
+
+
+def settle_threadsafe(
+    job: Job, *, result: list[str] | None = None, error: BaseException | None = None
+) -> None:
+    """Resolve a job's future from any thread (a no-op once it is resolved)."""
+    def settle() -> None:
+        if job.future.done():
+            return
+        if error is not None:
+            job.future.set_exception(error)
+        else:
+            job.future.set_result(result or [])
+
+    try:
+        job.loop.call_soon_threadsafe(settle)
+    except RuntimeError:  # the loop is closed: nobody is waiting any more
+        pass

@@ -1,0 +1,1 @@
+"""Alembic revisions of the store's schema (run by ``app.store.migrate``)."""

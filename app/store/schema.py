@@ -1,0 +1,164 @@
+"""The tables (SQLAlchemy Core). A change here needs a new revision under ``migrations/``;
+``tests/store/test_migrations.py`` fails while the two disagree."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+# Owners are SHA-256 hex digests of API keys ("" when authentication is off).
+OWNER = 64
+ID = 40
+CLIENT_ID = 255
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (which has no zones) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the store only takes aware UTC times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class JSONText(TypeDecorator[Any]):
+    """Any JSON value, kept as its text: the same bytes and key order on every database."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+glossaries = Table(
+    "glossaries",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("owner", String(OWNER), nullable=False, index=True),
+    Column("name", String(1024), nullable=False),
+    Column("source_lang", String(16), nullable=False),
+    Column("target_lang", String(16), nullable=False),
+    Column("entry_count", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+glossary_entries = Table(
+    "glossary_entries",
+    metadata,
+    Column(
+        "glossary_id",
+        String(ID),
+        ForeignKey("glossaries.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    # Entries come back in the order they were given.
+    Column("position", Integer, primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("target", Text, nullable=False),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("owner", String(OWNER), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("options", JSONText, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    # False while items are still being added: a job is never done before that.
+    Column("sealed", Boolean, nullable=False),
+    Column("key_hash", String(64), nullable=True),
+    Column("error", JSONText, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime, nullable=True),
+    Column("finished_at", UTCDateTime, nullable=True),
+    Index(None, "status", "updated_at"),
+)
+
+job_items = Table(
+    "job_items",
+    metadata,
+    Column("job_id", String(ID), ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("client_id", String(CLIENT_ID), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("input", JSONText, nullable=False),
+    Column("result", JSONText, nullable=True),
+    Column("error", JSONText, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    # A fresh token per claim: only the holder of the current token may complete the item.
+    Column("lease_token", String(32), nullable=True),
+    Column("lease_expires", UTCDateTime, nullable=True),
+    Column("finished_at", UTCDateTime, nullable=True),
+    UniqueConstraint("job_id", "client_id"),
+    Index(None, "status", "lease_expires"),
+)
+
+job_files = Table(
+    "job_files",
+    metadata,
+    Column("job_id", String(ID), ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("media_type", String(255), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+usage = Table(
+    "usage",
+    metadata,
+    Column("owner", String(OWNER), primary_key=True),
+    Column("characters", BigInteger, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
