@@ -20,7 +20,7 @@ class Context:
     """What every stage reads: the work directory's files and the command-line settings."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        from app.engines.loader import resolve_placement, resolve_threads
+        from app.engines.placement import resolve_placement, resolve_threads
 
         self.workdir: Path = args.workdir
         self.model_dir = self.workdir / "model"
@@ -68,7 +68,7 @@ def prepare(ctx: Context) -> dict[str, Any]:
     """Build the random model (unless the work directory has it) and convert it once."""
     from transformers import AutoTokenizer
 
-    from app.engines.ct2 import convert_model
+    from app.engines.convert import convert_model
 
     if not (ctx.model_dir / "config.json").is_file():
         build_random_marian(ctx.model_dir, ctx.training)
@@ -114,12 +114,16 @@ def naive(ctx: Context) -> dict[str, Any]:
 
 
 def warta(ctx: Context, backend: str) -> dict[str, Any]:
-    """(b)/(c) Warta's own path: load_engine, the sentence cache, TranslationService."""
+    """(b)/(c) Warta's own path: load_engine, the sentence cache, the one translation
+    pipeline driven directly (the path of the command line and of jobs run locally)."""
+    import asyncio
+
     from app.core.config import Settings
     from app.engines.base import GenerationOptions
     from app.engines.cache import CachedEngine
     from app.engines.loader import load_engine
-    from app.services.translate import TranslationService
+    from app.services.batcher import direct
+    from app.services.translate import TranslationPipeline
 
     settings = Settings()  # type: ignore[call-arg]
     inner = load_engine(
@@ -133,25 +137,24 @@ def warta(ctx: Context, backend: str) -> dict[str, Any]:
     # min == max forces the length without touching the server's production options.
     n = ctx.output_tokens
     options = GenerationOptions(beam_size=ctx.beam_size, min_new_tokens=n, max_new_tokens=n)
+    # Random weights make every output "degenerate", so the retry of degenerate outputs
+    # would translate everything twice; on real text it re-translates only flagged ones.
+    pipeline = TranslationPipeline(
+        inner.count_tokens, inner.max_input_tokens, options, retry_degenerate=False
+    )
 
-    def service() -> TranslationService:
+    units = {id(ctx.sentences): len(pipeline.plan(ctx.sentences).units)}
+
+    def translate(texts: list[str]) -> int:
         # A fresh sentence cache each run: a repeat must not be served from the last one.
         engine = CachedEngine(inner, settings.cache_size) if settings.cache_size else inner
-        # Random weights make every output "degenerate", so the retry of degenerate outputs
-        # would translate everything twice; on real text it re-translates only flagged ones.
-        return TranslationService(
-            engine, options, settings.max_batch_tokens, retry_degenerate=False
-        )
+        run = direct(engine, settings.max_batch_tokens)
+        results = asyncio.run(pipeline.translate(texts, run))
+        assert len(results) == len(texts)
+        return units.get(id(texts), 1) * n
 
-    units = len(service().plan(ctx.sentences).units)
-    service().translate([WARMUP])
-
-    def run() -> int:
-        results = service().translate(ctx.sentences)
-        assert len(results) == len(ctx.sentences)
-        return units * n
-
-    return measure(ctx, run)
+    translate([WARMUP])
+    return measure(ctx, lambda: translate(ctx.sentences))
 
 
 def raw_ct2(ctx: Context) -> dict[str, Any]:
@@ -159,7 +162,7 @@ def raw_ct2(ctx: Context) -> dict[str, Any]:
     import ctranslate2
     from transformers import AutoTokenizer
 
-    from app.engines.ct2 import converted_dir, model_revision
+    from app.engines.convert import converted_dir, model_revision
 
     tokenizer = AutoTokenizer.from_pretrained(str(ctx.model_dir))
 
