@@ -15,7 +15,10 @@ from fastapi import FastAPI
 from app.api import deepl, libre
 from app.api.compat import CompatState
 from app.api.deps import AppState
+from app.api.documents import router as documents
 from app.api.errors import install_error_handlers
+from app.api.jobs import router as jobs
+from app.api.jobs import start_jobs, stop_jobs
 from app.api.metrics import Metrics
 from app.api.middleware import BodyLimitMiddleware, MetricsMiddleware, ShieldMiddleware
 from app.api.routes import ops, v1
@@ -66,9 +69,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         batchers = await _start(state, engines, detector, drivers)
+        await start_jobs(state)
         try:
             yield
         finally:
+            await stop_jobs(state)  # first: its items in flight go back unfinished
             state.stop_work()
             # Waiters were answered above; a batch still generating cannot be interrupted,
             # and the process does not wait for it.
@@ -88,16 +93,23 @@ def create_app(
     install_error_handlers(app)
     app.include_router(ops)
     app.include_router(v1)
+    app.include_router(jobs)
+    app.include_router(documents)
     app.include_router(web)
     app.state.compat = CompatState(metrics, usage=MemoryUsage())
     for name, router in (("deepl", deepl.router), ("libretranslate", libre.router)):
         if name in settings.compat_apis:
             app.include_router(router)  # at the root: clients join their paths to the base URL
+    uploads = {
+        "/v1/jobs": settings.job_max_upload_bytes,
+        "/v1/documents": settings.document_max_bytes + MIN_BODY_BYTES,  # room for the form
+    }
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=body_limit(settings),
         timeout_s=settings.body_timeout_s,
         in_flight=metrics.in_flight,
+        uploads=uploads,
     )
     app.add_middleware(ShieldMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: sees every answer

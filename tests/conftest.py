@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+# No test writes to the user's data directory: every Settings() a test builds, and every
+# server it starts, keeps its store here unless the test names its own database.
+_DATA = tempfile.mkdtemp(prefix="warta-test-data-")
+os.environ["WARTA_DATABASE_URL"] = f"sqlite:///{_DATA}/warta.db"
+atexit.register(shutil.rmtree, _DATA, True)
 
 
 @pytest.fixture(scope="session")

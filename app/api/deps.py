@@ -17,11 +17,13 @@ from app.core.config import Settings
 from app.core.errors import ModelNotReady, Unauthorized
 from app.engines.base import EngineInfo
 from app.engines.loader import Engines
+from app.jobs.runner import JobRunner
 from app.services.batcher import STOPPING, Driver
 from app.services.detect import LanguageDetector
 from app.services.translate import TranslationPipeline
 from app.services.waiting import RequestScope
 from app.services.work import Work, work_through
+from app.store import Store, owner_for_key
 
 
 @dataclass
@@ -37,6 +39,8 @@ class AppState:
     summarization_batcher: Driver | None = None
     detector: LanguageDetector | None = None
     ready: bool = False
+    store: Store | None = None
+    runner: JobRunner | None = None
     stopping_since: float | None = None  # time.monotonic() of SIGTERM: new work gets 503
 
     @property
@@ -148,6 +152,18 @@ def require_api_key(
         )
 
 
+def get_owner(
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+) -> str | None:
+    """Whose jobs and glossaries these are: the presented key's owner id when keys are
+    configured (``require_api_key`` has checked it), else ``None``."""
+    if not state.settings.api_key_list or credentials is None:
+        return None
+    return owner_for_key(credentials.credentials)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+OwnerDep = Annotated[str | None, Depends(get_owner)]
 WorkDep = Annotated[Work, Depends(get_work)]
 DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]

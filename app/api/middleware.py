@@ -8,7 +8,9 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Mapping
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.metrics import InFlight, Metrics
@@ -43,7 +45,12 @@ async def send_error(
 class BodyLimitMiddleware:
     """Reads the request body before any handler parses it: 413 over ``max_bytes``, 408
     when it has not all arrived ``timeout_s`` after the headers (a stalled upload must not
-    hold a connection and its memory)."""
+    hold a connection and its memory).
+
+    ``uploads`` maps paths that take multipart file uploads to their own, larger cap: such
+    a body is passed on as it arrives (the handler spools it to disk), with no time limit,
+    and reading past the cap raises a 413.
+    """
 
     def __init__(
         self,
@@ -51,17 +58,32 @@ class BodyLimitMiddleware:
         max_bytes: int,
         timeout_s: float | None = None,
         in_flight: InFlight | None = None,
+        uploads: Mapping[str, int] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.timeout_s = timeout_s
         self.in_flight = in_flight or InFlight()
+        self.uploads = dict(uploads or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload_cap = self.uploads.get(scope["path"])
+        content_type = dict(scope["headers"]).get(b"content-type", b"").lower()
         declared = dict(scope["headers"]).get(b"content-length")
+        if upload_cap is not None and content_type.startswith(b"multipart/form-data"):
+            if declared is not None and declared.strip().isdigit() and int(declared) > upload_cap:
+                message = _upload_too_large(upload_cap)
+                await send_error(send, 413, "body_too_large", message, close=True)
+                return
+            self.in_flight.count += 1
+            try:
+                await self.app(scope, _capped(receive, upload_cap), send)
+            finally:
+                self.in_flight.count -= 1
+            return
         if declared is not None:
             if not declared.strip().isdigit():
                 await send_error(send, 400, "bad_request", "Content-Length is not a number.")
@@ -112,6 +134,24 @@ class BodyLimitMiddleware:
             f"The request body did not arrive within {self.timeout_s:g} seconds "
             "(WARTA_BODY_TIMEOUT_S); send it in one go, or less text per request."
         )
+
+
+def _capped(receive: Receive, cap: int) -> Receive:
+    size = 0
+
+    async def capped() -> Message:
+        nonlocal size
+        message = await receive()
+        size += len(message.get("body", b""))
+        if size > cap:
+            raise HTTPException(413, _upload_too_large(cap))
+        return message
+
+    return capped
+
+
+def _upload_too_large(cap: int) -> str:
+    return f"The upload is over this endpoint's limit of {cap} bytes; split it into several."
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

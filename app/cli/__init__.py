@@ -7,7 +7,7 @@ from typing import Any
 import typer
 import typer.core
 
-from app.cli import batch, serve, text
+from app.cli import batch, serve, text, worker
 from app.cli.models import models_app
 
 
@@ -43,6 +43,7 @@ app.command()(text.summarize)
 app.command()(text.clean)
 app.command()(serve.serve)
 app.command()(batch.batch)
+app.command()(worker.worker)
 app.add_typer(models_app, name="models")
 
 

@@ -74,6 +74,16 @@ class Settings(BaseSettings):
         128, ge=0, description="open connections from one IP address; 0 = no per-client cap"
     )
 
+    job_runner: bool = Field(True, description="run queued jobs in this process (warta serve)")
+    job_concurrency: int = Field(2, gt=0, description="job items in flight per process")
+    job_lease_s: float = Field(60.0, gt=0, description="a claimed item's lease; renewed at 1/3")
+    job_poll_s: float = Field(1.0, gt=0, description="how often an idle runner looks for work")
+    job_max_attempts: int = Field(3, gt=0, description="claims of an item before it fails")
+    job_ttl_hours: float = Field(168.0, gt=0, description="finished jobs are deleted after this")
+    job_max_items: int = Field(100_000, gt=0)
+    job_max_upload_bytes: int = Field(256 * 1024 * 1024, gt=0)
+    document_max_bytes: int = Field(20 * 1024 * 1024, gt=0)
+
     @field_validator("device")
     @classmethod
     def _check_device(cls, value: str) -> str:

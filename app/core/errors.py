@@ -75,3 +75,17 @@ class MissingDependency(WartaError):
 
     code = "missing_dependency"
     status = 503
+
+
+class NotFound(WartaError):
+    """The caller has no such resource (another owner's is absent too)."""
+
+    code = "not_found"
+    status = 404
+
+
+class NotReady(WartaError):
+    """The resource exists but is not in a state to give this yet (a job still running)."""
+
+    code = "not_ready"
+    status = 409

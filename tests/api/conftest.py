@@ -52,11 +52,13 @@ AppFactory = Callable[..., FastAPI]
 
 
 @pytest.fixture
-def make_app() -> AppFactory:
-    """``make_app(engine=..., **settings)`` -> an app around that engine (FakeEngine default)."""
+def make_app(tmp_path: Path) -> AppFactory:
+    """``make_app(engine=..., **settings)`` -> an app around that engine (FakeEngine
+    default), with its store in a SQLite file of the test's own."""
 
     def build(engine: Any = None, **overrides: Any) -> FastAPI:
-        settings = Settings(**{"max_batch_wait_ms": 1.0, **overrides})
+        database = f"sqlite:///{tmp_path / 'warta.db'}"
+        settings = Settings(**{"max_batch_wait_ms": 1.0, "database_url": database, **overrides})
         engines = Engines(translation=engine or FakeEngine(), load_seconds={"translation": 0.5})
         return create_app(settings, engines=engines, detector=default_detector())
 

@@ -1,0 +1,138 @@
+"""``/v1/documents``: a .txt, .md, .html or .docx file translated in the background and
+given back in the same format, with the same structure."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import ValidationError
+
+from app.api.deps import OwnerDep, StateDep, require_api_key
+from app.api.errors import describe_problems
+from app.api.job_schemas import DOCUMENT_FORM, DocumentOut
+from app.api.jobs import JOB_ID, StoreDep, read_form
+from app.api.routes import _summaries_from_docstrings
+from app.api.schemas import ErrorBody, TranslateRequest
+from app.core.errors import InvalidInput, NotFound, NotReady, TextTooLong
+from app.jobs.documents import DocumentInfo, document_info, document_result, submit_document
+from app.store import Store
+from app.store.db import utcnow
+
+# The sync call's fields that make no sense for a whole document (its format is its type).
+NOT_FOR_DOCUMENTS = frozenset({"texts", "return_segments", "format"})
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody} for status in statuses}
+
+
+router = APIRouter(
+    prefix="/v1",
+    tags=["documents"],
+    dependencies=[Depends(require_api_key)],
+    responses=_errors(401, 422, 503),
+)
+
+
+@router.post(
+    "/documents",
+    status_code=202,
+    response_model=DocumentOut,
+    responses=_errors(413),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": DOCUMENT_FORM}},
+        }
+    },
+)
+async def create_document(
+    request: Request, state: StateDep, store: StoreDep, owner: OwnerDep
+) -> DocumentOut:
+    """Queue a document for translation; 202 with its id.
+
+    Upload the file as `file` (.txt, .md, .html or .docx; text formats in UTF-8) with
+    the options of POST /v1/translate as form fields (`source_lang`). Fetch the
+    translated file from GET /v1/documents/{id}/result once the status is `done`.
+    """
+    settings = state.settings
+    async with read_form(request) as (upload, fields):
+        options = check_document_options(fields)
+        data = await upload.read(settings.document_max_bytes + 1)
+        if len(data) > settings.document_max_bytes:
+            raise TextTooLong(
+                f"The document is over {settings.document_max_bytes} bytes "
+                "(WARTA_DOCUMENT_MAX_BYTES); split it into several."
+            )
+        job = await asyncio.to_thread(
+            submit_document,
+            store,
+            name=upload.filename or "",
+            data=data,
+            owner=owner,
+            options=options,
+            max_texts=settings.max_texts,
+            max_chars=settings.max_chars,
+        )
+    if state.runner is not None:
+        state.runner.wake()
+    return DocumentOut.of_document(await _owned(store, job.id, owner), utcnow())
+
+
+def check_document_options(fields: dict[str, str]) -> dict[str, Any]:
+    """The form fields as options of the translation of each part; 422 for unknown ones."""
+    for name in sorted(fields):
+        if name in NOT_FOR_DOCUMENTS:
+            raise InvalidInput(f"The form field `{name}` does not apply to documents.")
+    try:
+        TranslateRequest.model_validate({**fields, "texts": ["x"]})
+    except ValidationError as exc:
+        raise InvalidInput(describe_problems(exc.errors())) from None
+    return dict(fields)
+
+
+async def _owned(store: Store, job_id: str, owner: str | None) -> DocumentInfo:
+    info = None
+    if JOB_ID.fullmatch(job_id):
+        info = await asyncio.to_thread(document_info, store, job_id, owner, utcnow())
+    if info is None:
+        raise NotFound(f"No document {job_id!r}; list your jobs with GET /v1/jobs.")
+    return info
+
+
+@router.get("/documents/{document_id}", response_model=DocumentOut, responses=_errors(404))
+async def document_status(document_id: str, store: StoreDep, owner: OwnerDep) -> DocumentOut:
+    """A document's status, progress, estimated seconds left and characters billed."""
+    return DocumentOut.of_document(await _owned(store, document_id, owner), utcnow())
+
+
+@router.get(
+    "/documents/{document_id}/result",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}, **_errors(404, 409)},
+)
+async def document_download(document_id: str, store: StoreDep, owner: OwnerDep) -> Response:
+    """The translated file: same name, format and structure as the upload.
+
+    409 while the document is still queued or being translated, or when it failed
+    (the status says why).
+    """
+    info = await _owned(store, document_id, owner)
+    job = info.job
+    if job.status != "done":
+        reason = f" ({job.error['message']})" if isinstance(job.error, dict) else ""
+        raise NotReady(
+            f"The document is {job.status}{reason}; the translated file is there once "
+            f"GET /v1/documents/{document_id} says `done`."
+        )
+    result = await asyncio.to_thread(document_result, store, job)
+    disposition = f"attachment; filename*=UTF-8''{quote(result.name)}"
+    return Response(
+        result.data, media_type=result.media_type, headers={"Content-Disposition": disposition}
+    )
+
+
+_summaries_from_docstrings(router)

@@ -1,0 +1,65 @@
+"""What the runner does with one claimed item, and how a finished item reads back.
+
+An item of an ``articles`` or ``translate`` job is its stored request with the job's
+options under it, answered by ``process_item``: its result is what the sync endpoint
+answers, with the item's ``id``. A part of a document is a ``translate`` request of some
+of its paragraphs. An error the server causes by being busy or stopping hands the item
+back to be run later; an error the item causes is its result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.config import Settings
+from app.jobs.intake import ITEM, REJECTED, REQUEST
+from app.jobs.runner import Handler, Outcome
+from app.services.items import process_item
+from app.services.work import Work
+from app.store import ClaimedItem, ItemResult
+
+# The server's state, not the item's: such an item is run again later.
+TRANSIENT = frozenset({"overloaded", "model_not_ready", "deadline_exceeded"})
+
+
+def item_handler(work: Work, settings: Settings) -> Handler:
+    """A ``Handler`` that answers items through ``work`` under ``settings``' limits."""
+
+    async def handle(item: ClaimedItem) -> Outcome:
+        stored = item.input
+        if REJECTED in stored:
+            return Outcome(error={"id": stored.get("id"), "error": stored[REJECTED]})
+        request = item.options.get(REQUEST, {})
+        if item.kind == "document":
+            body = {**request, **stored, "id": item.id}
+            answer = await process_item(work, "translate", body, settings)
+        else:
+            answer = await process_item(work, item.kind, {**request, **stored[ITEM]}, settings)
+        error = answer.get("error")
+        if error is None:
+            return Outcome(result=answer)
+        if error["code"] in TRANSIENT:
+            return Outcome(retry=True)
+        if item.kind == "document":
+            reason = {
+                "code": error["code"],
+                "message": f"Part {item.position + 1} of the document could not be "
+                f"translated: {error['message']}",
+            }
+            return Outcome(error=answer, fail_job=reason)
+        return Outcome(error=answer)
+
+    return handle
+
+
+def result_line(result: ItemResult) -> dict[str, Any]:
+    """A finished item as its line of the job's results: the item's answer, or
+    ``{"id", "error"}``."""
+    if result.status == "done":
+        answer: dict[str, Any] = result.result
+        return answer
+    error = result.error
+    if isinstance(error, dict) and "error" in error:
+        return error
+    # An error the store recorded itself (the item kept killing its worker).
+    return {"id": result.id, "error": error}
