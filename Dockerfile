@@ -68,7 +68,8 @@ COPY app /src/app
 COPY docker /src/docker
 RUN --mount=type=cache,target=/root/.cache/pip \
     /src/docker/install.sh "${VARIANT}" /opt/warta \
-    && useradd --create-home --uid 10001 --shell /usr/sbin/nologin warta
+    && useradd --create-home --uid 10001 --shell /usr/sbin/nologin warta \
+    && install -d -o warta -g warta /data
 
 # One place for every model file, so a volume on /models keeps downloads and conversions.
 COPY --from=build --chown=warta:warta /models /models
@@ -80,7 +81,10 @@ ENV PATH=/opt/warta/bin:$PATH \
     WARTA_TRANSLATION_MODEL=${WARTA_TRANSLATION_MODEL} \
     WARTA_SUMMARIZATION_MODEL=${WARTA_SUMMARIZATION_MODEL} \
     WARTA_HOST=0.0.0.0 \
-    WARTA_PORT=8000
+    WARTA_PORT=8000 \
+    WARTA_DATABASE_URL=sqlite:////data/warta.db
+# Glossaries, jobs, documents and usage: mount a volume here so they outlive the container.
+VOLUME /data
 USER warta
 WORKDIR /home/warta
 
