@@ -6,7 +6,9 @@ browser plugins) or in the query string. Errors are DeepL's: ``{"message": ...}`
 for any invalid request, 403 for a missing or wrong key, 413, 429 (the SDKs retry) and 503.
 Every option DeepL documents is accepted; those that cannot change an English translation
 (``formality``, ``split_sentences``, ``preserve_formatting``, ``context``, ``model_type``,
-the tag lists, ``outline_detection``) are validated and have no further effect.
+``splitting_tags``, ``non_splitting_tags``, ``outline_detection``) are validated and have
+no further effect. ``tag_handling`` (``html`` or ``xml``) translates only the text between
+the tags, and ``ignore_tags`` names elements kept untranslated.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings
 from app.core.errors import Unauthorized
 from app.services.items import check_text_limits
+from app.services.options import PLAIN, TextOptions
 
 MAX_BODY_BYTES = 128 * 1024  # DeepL's documented limit for a text translation request
 UNLIMITED_CHARACTERS = 10**12  # what DeepL reports as the limit of an account without one
@@ -202,7 +205,9 @@ async def translate(
     _refuse_unsupported(params, body, source)
     check_text_limits(body.text, state.settings)
     options = _options(body, exclude={"text", "source_lang", "show_billed_characters"})
-    job = CompatJob("deepl", account, tuple(body.text), source or "auto", options)
+    job = CompatJob(
+        "deepl", account, tuple(body.text), source or "auto", options, _text_options(body)
+    )
     results = await translate_job(request, state, compat, job)
     return DeepLTranslateResponse(
         translations=[
@@ -237,13 +242,6 @@ def _refuse_unsupported(
     for name, feature in UNSUPPORTED.items():
         if params.get(name) not in (None, "", []):
             raise ProtocolError(400, f"'{name}': {feature} are not supported by this server.")
-    if body.tag_handling is not None:
-        # Markup-aware translation plugs in here: translate the text between the tags.
-        raise ProtocolError(
-            400,
-            f"tag_handling={body.tag_handling} is not supported yet by this server; send "
-            "plain text without tag_handling.",
-        )
     glossaries = [body.glossary_id] if body.glossary_id else (body.glossary_ids or [])
     if glossaries:
         if source is None:
@@ -254,6 +252,16 @@ def _refuse_unsupported(
         raise ProtocolError(
             404, f"Glossary not found: {glossaries[0]} (this server has no stored glossaries)."
         )
+
+
+def _text_options(body: DeepLTranslateRequest) -> TextOptions:
+    """How the pipeline reads the texts: with ``tag_handling`` (``html``, or ``xml``,
+    read the same way) only the text between the tags is translated, and elements named
+    in ``ignore_tags`` are kept as they are. DeepL's other tag options tune its own
+    sentence splitting, which the markup reader already does by element."""
+    if body.tag_handling is None:
+        return PLAIN
+    return TextOptions(format="html", ignore_tags=body.ignore_tags or ())
 
 
 def _options(body: BaseModel, exclude: set[str]) -> tuple[tuple[str, str], ...]:

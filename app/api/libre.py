@@ -31,6 +31,7 @@ from app.api.deps import DetectorDep, SettingsDep, StateDep, accepting_work
 from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings
 from app.core.config import Settings
+from app.services.options import PLAIN, TextOptions
 
 TARGET = "en"
 FORMATS = ("text", "html")
@@ -67,7 +68,9 @@ class LibreTranslateRequest(BaseModel):
     q: str | list[str] = Field(description="A text, or (JSON) a list of texts.")
     source: str = Field(description="`auto`, `id` or `ms`.")
     target: str = Field(description="`en`.")
-    format: str = Field("text", description="`text` (`html` is not supported yet).")
+    format: str = Field(
+        "text", description="`text`, or `html`: only the text between the tags is translated."
+    )
     alternatives: int = Field(0, ge=0, description="Alternatives are not offered: `[]`.")
     api_key: str | None = None
 
@@ -138,12 +141,8 @@ async def translate(request: Request, state: StateDep, compat: CompatDep) -> Lib
         raise ProtocolError(400, f"{body.target} is not supported{_SUPPORTED}")
     if body.format not in FORMATS:
         raise ProtocolError(400, f"{body.format} format is not supported")
-    if body.format == "html":
-        # Markup-aware translation plugs in here: translate the text between the tags.
-        raise ProtocolError(
-            400, "html format is not supported yet by this server; send plain text (format text)"
-        )
-    job = CompatJob("libretranslate", account, tuple(texts), source)
+    options = PLAIN if body.format == "text" else TextOptions(format="html")
+    job = CompatJob("libretranslate", account, tuple(texts), source, (), options)
     return _answer(body, await translate_job(request, state, compat, job))
 
 

@@ -69,8 +69,6 @@ def test_deepl_sdk_errors(translator: deepl.Translator, server: str) -> None:
         translator.translate_text(SOURCES[0], target_lang="DE")
     with pytest.raises(deepl.DeepLException, match="source_lang"):
         translator.translate_text(SOURCES[0], source_lang="FR", target_lang="EN-US")
-    with pytest.raises(deepl.DeepLException, match="tag_handling"):
-        translator.translate_text("<p>Halo</p>", target_lang="EN-US", tag_handling="html")
     stranger = deepl.Translator("not-a-key", server_url=server)
     with pytest.raises(deepl.AuthorizationException):
         stranger.translate_text(SOURCES[0], target_lang="EN-US")
@@ -101,21 +99,26 @@ def test_libretranslatepy_with_a_wrong_key_gets_403(server: str) -> None:
 
 def test_requests_shaped_like_mastodons(server: str) -> None:
     # Mastodon's LibreTranslate service: JSON, a list of texts, format html, key in the body.
-    libre = {"q": ["<p>Halo</p>"], "source": "auto", "target": "en", "format": "html"}
+    html = [
+        f'<p>{SOURCES[0]} <span class="h-card"><a href="https://m.id/@budi" '
+        f'class="u-url mention">@<span>budi</span></a></span></p><p>{SOURCES[1]}</p>'
+    ]
+    libre = {"q": html, "source": "auto", "target": "en", "format": "html"}
     response = httpx.post(f"{server}/translate", json={**libre, "api_key": KEY})
-    assert response.status_code == 400
-    assert "html format is not supported yet" in response.json()["error"]
+    assert response.status_code == 200, response.text
+    (translated,) = response.json()["translatedText"]
+    assert translated == html[0].replace(SOURCES[0], TRANSLATIONS[SOURCES[0]]).replace(
+        SOURCES[1], TRANSLATIONS[SOURCES[1]]
+    )
     languages = httpx.get(f"{server}/languages", headers={"Content-Type": "application/json"})
     assert {lang["code"]: lang["targets"] for lang in languages.json()}["id"] == ["en"]
     # Mastodon's DeepL service: a form with text repeated and tag_handling=html.
     auth = {"Authorization": f"DeepL-Auth-Key {KEY}"}
-    form = {"text": SOURCES[:2], "source_lang": "ID", "target_lang": "en", "tag_handling": "html"}
-    refused = httpx.post(f"{server}/v2/translate", data=form, headers=auth)
-    assert refused.status_code == 400 and "tag_handling" in refused.json()["message"]
-    del form["tag_handling"]
+    paragraphs = [f'<p><a href="https://x.id/{n}">{s}</a></p>' for n, s in enumerate(SOURCES[:2])]
+    form = {"text": paragraphs, "source_lang": "ID", "target_lang": "en", "tag_handling": "html"}
     answered = httpx.post(f"{server}/v2/translate", data=form, headers=auth)
     assert [t["text"] for t in answered.json()["translations"]] == [
-        TRANSLATIONS[s] for s in SOURCES[:2]
+        p.replace(s, TRANSLATIONS[s]) for p, s in zip(paragraphs, SOURCES[:2], strict=True)
     ]
     targets = httpx.get(f"{server}/v2/languages?type=target", headers=auth).json()
     assert [lang["language"] for lang in targets] == ["EN-GB", "EN-US"]
