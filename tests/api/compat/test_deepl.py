@@ -224,7 +224,12 @@ def test_usage_counts_characters_per_key(keyed: TestClient) -> None:
 
 
 def test_glossary_language_pairs(client: TestClient) -> None:
-    assert client.get("/v2/glossary-language-pairs").json() == {"supported_languages": []}
+    assert client.get("/v2/glossary-language-pairs").json() == {
+        "supported_languages": [
+            {"source_lang": "id", "target_lang": "en"},
+            {"source_lang": "ms", "target_lang": "en"},
+        ]
+    }
 
 
 def test_busy_server_is_a_429_the_sdks_retry(make_app: AppFactory, gated: GatedEngine) -> None:
