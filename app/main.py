@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app.api import deepl, deepl_glossaries, libre
+from app.api import deepl, deepl_documents, deepl_glossaries, libre, libre_files
 from app.api.compat import CompatState
 from app.api.deps import AppState
 from app.api.documents import router as documents
@@ -98,8 +98,8 @@ def create_app(
     app.include_router(web)
     app.state.compat = CompatState(metrics, usage=MemoryUsage())
     compat_routers = {
-        "deepl": (deepl.router, deepl_glossaries.router),
-        "libretranslate": (libre.router,),
+        "deepl": (deepl.router, deepl_glossaries.router, deepl_documents.router),
+        "libretranslate": (libre.router, libre_files.router),
     }
     for name, routers in compat_routers.items():
         if name in settings.compat_apis:
@@ -108,6 +108,8 @@ def create_app(
     uploads = {
         "/v1/jobs": settings.job_max_upload_bytes,
         "/v1/documents": settings.document_max_bytes + MIN_BODY_BYTES,  # room for the form
+        "/v2/document": settings.document_max_bytes + MIN_BODY_BYTES,
+        "/translate_file": settings.document_max_bytes + MIN_BODY_BYTES,
     }
     app.add_middleware(
         BodyLimitMiddleware,
