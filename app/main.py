@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from app.api import deepl, libre
+from app.api import deepl, deepl_documents, deepl_glossaries, libre, libre_files
 from app.api.compat import CompatState
 from app.api.deps import AppState
 from app.api.documents import router as documents
@@ -103,12 +103,19 @@ def create_app(
     app.include_router(documents)
     app.include_router(web)
     app.state.compat = CompatState(metrics, usage=MemoryUsage())
-    for name, router in (("deepl", deepl.router), ("libretranslate", libre.router)):
+    compat_routers = {
+        "deepl": (deepl.router, deepl_glossaries.router, deepl_documents.router),
+        "libretranslate": (libre.router, libre_files.router),
+    }
+    for name, routers in compat_routers.items():
         if name in settings.compat_apis:
-            app.include_router(router)  # at the root: clients join their paths to the base URL
+            for router in routers:  # at the root: clients join their paths to the base URL
+                app.include_router(router)
     uploads = {
         "/v1/jobs": settings.job_max_upload_bytes,
         "/v1/documents": settings.document_max_bytes + MIN_BODY_BYTES,  # room for the form
+        "/v2/document": settings.document_max_bytes + MIN_BODY_BYTES,
+        "/translate_file": settings.document_max_bytes + MIN_BODY_BYTES,
     }
     app.add_middleware(
         BodyLimitMiddleware,

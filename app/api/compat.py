@@ -30,7 +30,8 @@ from app.core.config import Settings
 from app.core.errors import WartaError
 from app.services.coalesce import Abandoned, Coalescer
 from app.services.detect import Detection, LanguageDetector
-from app.services.translate import INLINE_PLAN_CHARS, translate_detected
+from app.services.options import PLAIN, TextOptions
+from app.services.translate import INLINE_PLAN_CHARS, detection_text, translate_detected
 from app.services.usage import UsageCounter
 from app.services.waiting import RequestScope
 from app.store import owner_for_key
@@ -64,6 +65,7 @@ class CompatJob:
     texts: tuple[str, ...]
     source: str  # "auto", or one of SOURCE_LANGUAGES
     options: tuple[tuple[str, str], ...] = ()  # every other option sent, normalised
+    text_options: TextOptions = PLAIN  # markup, ignored tags, a stored glossary's entries
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,9 @@ async def _translate(state: AppState, job: CompatJob, abandoned: Abandoned) -> l
         deadline=time.monotonic() + state.settings.request_timeout_s, disconnected=abandoned
     )
     work = get_work(state, scope)
-    detections = await detect_texts(work.detector, job.texts, job.source)
+    options = job.text_options
+    read = [detection_text(t, options) for t in job.texts] if job.source == "auto" else job.texts
+    detections = await detect_texts(work.detector, read, job.source)
     groups: dict[str, list[int]] = {}
     for i, detection in enumerate(detections):
         groups.setdefault(detection.language, []).append(i)
@@ -138,7 +142,9 @@ async def _translate(state: AppState, job: CompatJob, abandoned: Abandoned) -> l
     # what is translated and what comes back unchanged, and nothing is detected twice.
     parts = await asyncio.gather(
         *(
-            translate_detected(work.translate, work.detector, [job.texts[i] for i in found], lang)
+            translate_detected(
+                work.translate, work.detector, [job.texts[i] for i in found], lang, options
+            )
             for lang, found in groups.items()
         )
     )

@@ -6,37 +6,40 @@ browser plugins) or in the query string. Errors are DeepL's: ``{"message": ...}`
 for any invalid request, 403 for a missing or wrong key, 413, 429 (the SDKs retry) and 503.
 Every option DeepL documents is accepted; those that cannot change an English translation
 (``formality``, ``split_sentences``, ``preserve_formatting``, ``context``, ``model_type``,
-the tag lists, ``outline_detection``) are validated and have no further effect.
+``splitting_tags``, ``non_splitting_tags``, ``outline_detection``) are validated and have
+no further effect. ``tag_handling`` (``html`` or ``xml``) translates only the text between
+the tags, and ``ignore_tags`` names elements kept untranslated.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response, Security
-from fastapi.responses import JSONResponse
-from fastapi.security import APIKeyHeader
+from fastapi import Request, Security
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.api.compat import (
-    LANGUAGE_NAMES,
-    CompatDep,
-    CompatJob,
-    ProtocolError,
-    key_account,
-    shaped_route,
-    translate_job,
+from app.api.compat import LANGUAGE_NAMES, CompatDep, CompatJob, ProtocolError, translate_job
+from app.api.deepl_base import (
+    INVALID,
+    MISSING,
+    SOURCES,
+    Account,
+    DeepLError,
+    deepl_account,
+    deepl_router,
+    source_language,
+    target_language,
 )
-from app.api.deps import StateDep, accepting_work
+from app.api.deepl_glossaries import glossary_entries, glossary_pairs
+from app.api.deps import StateDep
+from app.api.jobs import get_store
 from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings
-from app.core.errors import Unauthorized
 from app.services.items import check_text_limits
+from app.services.options import PLAIN, TextOptions
 
 MAX_BODY_BYTES = 128 * 1024  # DeepL's documented limit for a text translation request
 UNLIMITED_CHARACTERS = 10**12  # what DeepL reports as the limit of an account without one
-TARGETS = {"EN": "EN-GB", "EN-GB": "EN-GB", "EN-US": "EN-US"}  # all three mean English here
-SOURCES = {"ID": "id", "MS": "ms"}
 # DeepL features that would change the result and that this server does not have: refused
 # rather than quietly ignored.
 UNSUPPORTED = {
@@ -44,51 +47,8 @@ UNSUPPORTED = {
     "translation_memory_id": "translation memories",
     "custom_instructions": "custom instructions",
 }
-MISSING = "Parameter '{name}' not specified."
-INVALID = "Value for '{name}' not supported: {why}."
 
-
-def deepl_error(status: int, message: str, headers: dict[str, str]) -> Response:
-    """An error as DeepL answers it (a bad key is 403 there, every invalid request 400)."""
-    status = {401: 403, 422: 400}.get(status, status)
-    return JSONResponse({"message": message}, status_code=status, headers=headers or None)
-
-
-class DeepLError(BaseModel):
-    message: str = Field(examples=["Value for 'target_lang' not supported."])
-
-
-router = APIRouter(
-    tags=["DeepL API v2"],
-    dependencies=[Depends(accepting_work)],  # new work gets 503 once the server is stopping
-    route_class=shaped_route(deepl_error),
-    responses={status: {"model": DeepLError} for status in (400, 403, 503)},
-)
-
-_auth_header = APIKeyHeader(
-    name="Authorization",
-    scheme_name="DeepLAuthKey",
-    description="`DeepL-Auth-Key KEY` (or `Bearer KEY`): one of the keys in WARTA_API_KEYS",
-    auto_error=False,
-)
-
-
-def deepl_account(
-    state: StateDep, authorization: Annotated[str | None, Security(_auth_header)]
-) -> str:
-    """The account of the key in ``Authorization``; 403 when keys are set and it is not one."""
-    scheme, _, value = (authorization or "").strip().partition(" ")
-    given = value.strip() if scheme.lower() in ("deepl-auth-key", "bearer") else None
-    account = key_account(state.settings, given)
-    if account is None:
-        raise Unauthorized(
-            "The key is missing or not valid: send the header "
-            "`Authorization: DeepL-Auth-Key YOUR_KEY` with a key this server accepts."
-        )
-    return account
-
-
-Account = Annotated[str, Security(deepl_account)]
+router = deepl_router("DeepL API v2")
 
 
 def _tags(value: Any) -> Any:
@@ -191,18 +151,21 @@ async def translate(
     """
     params = await read_params(request, MAX_BODY_BYTES)
     body = validate(DeepLTranslateRequest, params, MISSING, INVALID)
-    target = TARGETS.get(body.target_lang.upper())
-    if target is None:
-        raise ProtocolError(
-            400,
-            "Value for 'target_lang' not supported: this server translates into English "
-            "only (EN, EN-US or EN-GB).",
-        )
-    source = _source(body.source_lang)
-    _refuse_unsupported(params, body, source)
+    target_language(body.target_lang)
+    source = source_language(body.source_lang)
+    _refuse_unsupported(params)
     check_text_limits(body.text, state.settings)
+    text_options = _text_options(body)
+    glossaries = [body.glossary_id] if body.glossary_id else (body.glossary_ids or [])
+    if glossaries:
+        if source is None:
+            raise ProtocolError(
+                400, "Use of a glossary requires the source_lang parameter to be specified."
+            )
+        entries = await glossary_entries(get_store(state), glossaries, account, source)
+        text_options = text_options.under(entries)
     options = _options(body, exclude={"text", "source_lang", "show_billed_characters"})
-    job = CompatJob("deepl", account, tuple(body.text), source or "auto", options)
+    job = CompatJob("deepl", account, tuple(body.text), source or "auto", options, text_options)
     results = await translate_job(request, state, compat, job)
     return DeepLTranslateResponse(
         translations=[
@@ -216,44 +179,21 @@ async def translate(
     )
 
 
-def _source(source_lang: str | None) -> str | None:
-    """The source language (None: detect each text), or DeepL's 400."""
-    if not source_lang:
-        return None
-    source = SOURCES.get(source_lang.upper())
-    if source is None:
-        raise ProtocolError(
-            400,
-            "Value for 'source_lang' not supported: this server translates from Indonesian "
-            "(ID) and Malay (MS); leave source_lang out to detect the language.",
-        )
-    return source
-
-
-def _refuse_unsupported(
-    params: dict[str, Any], body: DeepLTranslateRequest, source: str | None
-) -> None:
+def _refuse_unsupported(params: dict[str, Any]) -> None:
     """A clear error for each feature that would change the result but is not served."""
     for name, feature in UNSUPPORTED.items():
         if params.get(name) not in (None, "", []):
             raise ProtocolError(400, f"'{name}': {feature} are not supported by this server.")
-    if body.tag_handling is not None:
-        # Markup-aware translation plugs in here: translate the text between the tags.
-        raise ProtocolError(
-            400,
-            f"tag_handling={body.tag_handling} is not supported yet by this server; send "
-            "plain text without tag_handling.",
-        )
-    glossaries = [body.glossary_id] if body.glossary_id else (body.glossary_ids or [])
-    if glossaries:
-        if source is None:
-            raise ProtocolError(
-                400, "Use of a glossary requires the source_lang parameter to be specified."
-            )
-        # Stored glossaries plug in here: look each one up for the caller's account.
-        raise ProtocolError(
-            404, f"Glossary not found: {glossaries[0]} (this server has no stored glossaries)."
-        )
+
+
+def _text_options(body: DeepLTranslateRequest) -> TextOptions:
+    """How the pipeline reads the texts: with ``tag_handling`` (``html``, or ``xml``,
+    read the same way) only the text between the tags is translated, and elements named
+    in ``ignore_tags`` are kept as they are. DeepL's other tag options tune its own
+    sentence splitting, which the markup reader already does by element."""
+    if body.tag_handling is None:
+        return PLAIN
+    return TextOptions(format="html", ignore_tags=body.ignore_tags or ())
 
 
 def _options(body: BaseModel, exclude: set[str]) -> tuple[tuple[str, str], ...]:
@@ -309,8 +249,10 @@ async def usage(compat: CompatDep, account: Account) -> DeepLUsage:
     dependencies=[Security(deepl_account)],
 )
 async def glossary_language_pairs() -> DeepLGlossaryPairs:
-    """Language pairs that glossaries can be made for: none while glossaries are not served."""
-    return DeepLGlossaryPairs(supported_languages=[])
+    """Language pairs that glossaries can be made for: Indonesian and Malay into English."""
+    return DeepLGlossaryPairs(
+        supported_languages=[DeepLGlossaryPair(**pair) for pair in glossary_pairs()]
+    )
 
 
 _summaries_from_docstrings(router)

@@ -31,6 +31,7 @@ from app.api.deps import DetectorDep, SettingsDep, StateDep, accepting_work
 from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings
 from app.core.config import Settings
+from app.services.options import PLAIN, TextOptions
 
 TARGET = "en"
 FORMATS = ("text", "html")
@@ -51,12 +52,18 @@ class LibreError(BaseModel):
     error: str = Field(examples=["fr is not supported"])
 
 
-router = APIRouter(
-    tags=["LibreTranslate API"],
-    dependencies=[Depends(accepting_work)],  # new work gets 503 once the server is stopping
-    route_class=shaped_route(libre_error),
-    responses={status: {"model": LibreError} for status in (400, 403, 429, 503)},
-)
+def router_for(tag: str) -> APIRouter:
+    """A router whose routes speak LibreTranslate's errors and refuse new work once the
+    server is stopping."""
+    return APIRouter(
+        tags=[tag],
+        dependencies=[Depends(accepting_work)],
+        route_class=shaped_route(libre_error),
+        responses={status: {"model": LibreError} for status in (400, 403, 429, 503)},
+    )
+
+
+router = router_for("LibreTranslate API")
 
 
 class LibreTranslateRequest(BaseModel):
@@ -67,7 +74,9 @@ class LibreTranslateRequest(BaseModel):
     q: str | list[str] = Field(description="A text, or (JSON) a list of texts.")
     source: str = Field(description="`auto`, `id` or `ms`.")
     target: str = Field(description="`en`.")
-    format: str = Field("text", description="`text` (`html` is not supported yet).")
+    format: str = Field(
+        "text", description="`text`, or `html`: only the text between the tags is translated."
+    )
     alternatives: int = Field(0, ge=0, description="Alternatives are not offered: `[]`.")
     api_key: str | None = None
 
@@ -98,7 +107,7 @@ class LibreLanguage(BaseModel):
     targets: list[str]
 
 
-def _account(settings: Settings, params: dict[str, Any]) -> str:
+def libre_account(settings: Settings, params: dict[str, Any]) -> str:
     """The account of the request's ``api_key``, or LibreTranslate's refusal."""
     given = params.get("api_key")
     account = key_account(settings, given if isinstance(given, str) else None)
@@ -125,7 +134,7 @@ async def translate(request: Request, state: StateDep, compat: CompatDep) -> Lib
     (confidence 0-100); English comes back unchanged.
     """
     params = await read_params(request)
-    account = _account(state.settings, params)
+    account = libre_account(state.settings, params)
     body = validate(LibreTranslateRequest, params, MISSING, INVALID)
     texts = body.q if isinstance(body.q, list) else [body.q]
     if not body.q:
@@ -138,12 +147,8 @@ async def translate(request: Request, state: StateDep, compat: CompatDep) -> Lib
         raise ProtocolError(400, f"{body.target} is not supported{_SUPPORTED}")
     if body.format not in FORMATS:
         raise ProtocolError(400, f"{body.format} format is not supported")
-    if body.format == "html":
-        # Markup-aware translation plugs in here: translate the text between the tags.
-        raise ProtocolError(
-            400, "html format is not supported yet by this server; send plain text (format text)"
-        )
-    job = CompatJob("libretranslate", account, tuple(texts), source)
+    options = PLAIN if body.format == "text" else TextOptions(format="html")
+    job = CompatJob("libretranslate", account, tuple(texts), source, (), options)
     return _answer(body, await translate_job(request, state, compat, job))
 
 
@@ -186,7 +191,7 @@ async def detect(
 ) -> list[LibreDetection]:
     """Detect the language of a text: `id`, `ms`, `en`, or `und` with confidence 0."""
     params = await read_params(request)
-    _account(settings, params)
+    libre_account(settings, params)
     body = validate(LibreDetectRequest, params, MISSING, INVALID)
     if not body.q:
         raise ProtocolError(400, MISSING.format(name="q"))
@@ -215,8 +220,8 @@ async def frontend_settings(settings: SettingsDep) -> dict[str, Any]:
         "apiKeys": keys,
         "keyRequired": keys,
         "suggestions": False,
-        "filesTranslation": False,
-        "supportedFilesFormat": [],
+        "filesTranslation": "libretranslate" in settings.compat_apis,
+        "supportedFilesFormat": [".txt", ".md", ".html", ".docx"],
         "language": {
             "source": {"code": "auto", "name": "Auto Detect"},
             "target": {"code": TARGET, "name": LANGUAGE_NAMES[TARGET]},

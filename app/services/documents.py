@@ -71,8 +71,11 @@ class Document:
     probes: list[str] = field(default_factory=list)  # texts inline tags wrap
 
 
-def prepare(text: str, format: str, matcher: TermMatcher) -> Document:
-    """Read ``text`` (``text``, ``html`` or ``markdown``) as sentences with their spans."""
+def prepare(
+    text: str, format: str, matcher: TermMatcher, keep: frozenset[str] = frozenset()
+) -> Document:
+    """Read ``text`` (``text``, ``html`` or ``markdown``) as sentences with their spans;
+    HTML elements named in ``keep`` stay untranslated."""
     if format == "text":
         return Document(
             [
@@ -81,7 +84,7 @@ def prepare(text: str, format: str, matcher: TermMatcher) -> Document:
                 for start, end, spans in sentence_spans(paragraph, matcher)
             ]
         )
-    parts = markup.parse(text, format)
+    parts = markup.parse(text, format, keep)
     sentences = []
     probes: list[str] = []
     for index, run in enumerate(markup.runs(parts)):

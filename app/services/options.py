@@ -25,12 +25,14 @@ class TextOptions:
     ``format``: ``text``, ``html`` or ``markdown`` (only the text between the markup is
     translated). ``glossary``: source term -> the English that must appear for it.
     ``no_translate``: terms that come back verbatim (as URLs, e-mail addresses,
-    @mentions and #hashtags always do).
+    @mentions and #hashtags always do). ``ignore_tags``: HTML elements whose content is
+    not translated (as ``<code>``'s never is).
     """
 
     format: str = "text"
     glossary: Mapping[str, str] = field(default_factory=dict, hash=False)
     no_translate: Sequence[str] = ()
+    ignore_tags: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -42,11 +44,18 @@ class TextOptions:
         object.__setattr__(self, "glossary", MappingProxyType(glossary))
         terms = (_term(term, "no_translate term") for term in self.no_translate)
         object.__setattr__(self, "no_translate", tuple(dict.fromkeys(terms)))
+        tags = sorted({tag.strip().lower() for tag in self.ignore_tags} - {""})
+        object.__setattr__(self, "ignore_tags", tuple(tags))
 
     def under(self, stored: Mapping[str, str]) -> TextOptions:
         """These options with a stored glossary's entries beneath the inline ones: for a
         term in both, the inline entry wins."""
         return replace(self, glossary={**stored, **self.glossary})
+
+    @property
+    def keep(self) -> frozenset[str]:
+        """The element names the markup reader keeps untranslated."""
+        return frozenset(self.ignore_tags)
 
     @cached_property
     def matcher(self) -> TermMatcher:

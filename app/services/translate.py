@@ -100,7 +100,9 @@ class TranslationPipeline:
     def plan(self, texts: Sequence[str], options: TextOptions = PLAIN) -> TranslationPlan:
         """Read texts as sentences and split them into the unique units the engine must
         translate; the texts' tag-wrapped fragments come last, as one more document."""
-        read = [prepare(text, options.format, options.matcher) for text in texts]
+        read = [
+            prepare(text, options.format, options.matcher, options.keep) for text in texts
+        ]
         probes = dict.fromkeys(probe for document in read for probe in document.probes)
         plan = plan_translation(
             [[(s.paragraph, s.text) for s in document.sentences] for document in read]
@@ -230,7 +232,7 @@ def pipeline_for(
 
 def passthrough(text: str, options: TextOptions = PLAIN) -> TranslationResult:
     """A text returned unchanged (already English), still listed sentence by sentence."""
-    document = prepare(text, options.format, options.matcher)
+    document = prepare(text, options.format, options.matcher, options.keep)
     _, shown = finish(document, [Translated(s.text) for s in document.sentences], _no_probe)
     segments = [
         Segment(s.paragraph, v.source, v.source)
@@ -247,7 +249,8 @@ def detection_text(text: str, options: TextOptions = PLAIN) -> str:
     """What language detection reads: the text itself, or the text of its markup's runs."""
     if options.format == "text":
         return text
-    return "\n\n".join(run.text for run in markup.runs(markup.parse(text, options.format)))
+    parts = markup.parse(text, options.format, options.keep)
+    return "\n\n".join(run.text for run in markup.runs(parts))
 
 
 async def detect_languages(

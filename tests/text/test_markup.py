@@ -47,6 +47,21 @@ def test_html_runs_leave_code_scripts_and_attributes_out_of_the_text() -> None:
     ]
 
 
+def test_elements_the_caller_keeps_stay_out_of_the_text() -> None:
+    source = "<p>Polisi <nama>Budi Santoso</nama> menangkap.</p><Catatan>Tetap.</Catatan>"
+    source += "<p>Dua.</p>"
+    kept = frozenset({"nama", "catatan"})
+    assert [run.text for run in runs(parse(source, "html", kept))] == [
+        "Polisi menangkap.",
+        "Dua.",
+    ]
+    assert [run.text for run in runs(parse(source, "html"))] == [
+        "Polisi Budi Santoso menangkap.",
+        "Tetap.",
+        "Dua.",
+    ]
+
+
 def test_inline_tags_wrap_the_words_they_wrapped() -> None:
     source = '<p>Presiden <b>Joko Widodo</b> meresmikan <a href="/j">jembatan baru</a>.</p>'
 

@@ -12,10 +12,11 @@ from app.text.markup.runs import Part, Run
 FORMATS = ("text", "html", "markdown")
 
 
-def parse(source: str, format: str) -> list[Part]:
-    """The verbatim parts and translatable runs of an ``html`` or ``markdown`` text."""
+def parse(source: str, format: str, keep: frozenset[str] = frozenset()) -> list[Part]:
+    """The verbatim parts and translatable runs of an ``html`` or ``markdown`` text;
+    HTML elements named in ``keep`` (lower-case) stay untranslated."""
     if format == "html":
-        return parse_html(source)
+        return parse_html(source, keep)
     if format == "markdown":
         return parse_markdown(source)
     raise ValueError(f"no markup parser for format {format!r}")

@@ -5,7 +5,8 @@ Block elements and ``<br>`` end a run; inline elements (``<a>``, ``<b>``, ``<spa
 become marks inside it, so a sentence with a link in it is still one sentence. Code
 (``<code>``, ``<kbd>``, ``<samp>``, ``<var>``), anything marked ``translate="no"`` or
 ``class="notranslate"``, and the contents of ``<pre>``, ``<script>``, ``<style>`` and
-the like are never translated.
+the like are never translated, nor are elements whose names the caller lists in
+``keep`` (DeepL's ``ignore_tags``).
 """
 
 from __future__ import annotations
@@ -41,14 +42,17 @@ _NO_TRANSLATE = re.compile(
 _VISIBLE_TAG = re.compile(r"<[^>]*>")
 
 
-def parse_html(source: str) -> list[Part]:
-    """The parts of an HTML fragment or page: verbatim source and translatable runs."""
+def parse_html(source: str, keep: frozenset[str] = frozenset()) -> list[Part]:
+    """The parts of an HTML fragment or page: verbatim source and translatable runs;
+    elements named in ``keep`` (lower-case) are kept untranslated, like ``<code>``."""
     builder = LayoutBuilder(source, "html")
-    feed_html(builder, 0, len(source))
+    feed_html(builder, 0, len(source), keep)
     return builder.finish()
 
 
-def feed_html(builder: LayoutBuilder, start: int, end: int) -> None:
+def feed_html(
+    builder: LayoutBuilder, start: int, end: int, keep: frozenset[str] = frozenset()
+) -> None:
     """Tokenize ``builder.source[start:end]`` as HTML into ``builder``."""
     source = builder.source
     position = start
@@ -60,7 +64,7 @@ def feed_html(builder: LayoutBuilder, start: int, end: int) -> None:
             feed_text(builder, position, less)
             position = less
             continue
-        tag = classify_tag(source, position, end)
+        tag = classify_tag(source, position, end, keep)
         if tag is None:
             feed_text(builder, position, position + 1)  # a lone "<" is text
             position += 1
@@ -73,12 +77,15 @@ def feed_html(builder: LayoutBuilder, start: int, end: int) -> None:
         position = tag_end
 
 
-def classify_tag(source: str, position: int, end: int) -> tuple[int, str, str, str] | None:
+def classify_tag(
+    source: str, position: int, end: int, keep: frozenset[str] = frozenset()
+) -> tuple[int, str, str, str] | None:
     """What the markup at ``position`` is: (its end, kind, tag name, atom text).
 
     Kinds: ``open``/``close`` (inline pair), ``point`` (void tag, comment, atom),
     ``boundary`` (a block tag) or ``verbatim`` (an element kept whole, outside runs).
-    ``None`` when ``<`` starts no markup.
+    ``None`` when ``<`` starts no markup. Elements named in ``keep`` are kept as atoms
+    (inline) or verbatim (blocks).
     """
     for pattern in (_COMMENT, _CDATA):
         found = pattern.match(source, position, end)
@@ -92,7 +99,12 @@ def classify_tag(source: str, position: int, end: int) -> tuple[int, str, str, s
     if closing:
         return found.end(), ("boundary" if name in BLOCK else "close"), name, ""
     void = name in VOID or attributes.rstrip().endswith("/")
-    kept = name in VERBATIM or name in ATOMS or bool(_NO_TRANSLATE.search(attributes))
+    kept = (
+        name in VERBATIM
+        or name in ATOMS
+        or name in keep
+        or bool(_NO_TRANSLATE.search(attributes))
+    )
     if kept and not void:
         close_start, close_end = element_end(source, name, found.end(), end)
         if name in VERBATIM or name in BLOCK:

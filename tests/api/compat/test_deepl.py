@@ -3,6 +3,7 @@ limits and DeepL's own errors."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -128,15 +129,53 @@ def test_unsupported_pairs_and_invalid_options_are_deepl_400s(client: TestClient
 JSON = {"Content-Type": "application/json"}
 
 
-def test_tag_handling_and_glossaries_are_refused_clearly(client: TestClient) -> None:
-    markup = {"text": ["<p>Halo</p>"], "target_lang": "EN-US", "tag_handling": "html"}
-    assert "tag_handling=html is not supported" in message(
-        client.post("/v2/translate", data=markup), 400
-    )
+MASTODON_HTML = (
+    '<p>Harga beras naik di <a href="https://x.id/a">pasar Jakarta</a> bulan ini. '
+    '<span class="h-card"><a href="https://m.id/@budi" class="u-url mention">@<span>budi'
+    "</span></a></span></p><p>Polisi menangkap dua tersangka.</p>"
+)
+TAGS = re.compile(r"<[^>]+>")
+
+
+def test_tag_handling_html_as_mastodon_sends_it_keeps_every_tag(client: TestClient) -> None:
+    form = {"text": [MASTODON_HTML, ID_1], "target_lang": "EN-US", "tag_handling": "html"}
+    response = client.post("/v2/translate", data=form)
+    assert response.status_code == 200, response.text
+    markup, plain = [t["text"] for t in response.json()["translations"]]
+    assert TAGS.findall(markup) == TAGS.findall(MASTODON_HTML)
+    assert "EN:POLISI MENANGKAP DUA TERSANGKA." in markup
+    assert ">@<span>budi</span></a></span>" in markup  # the mention is never translated
+    assert plain == fake_translation(ID_1)
+
+
+def test_ignore_tags_keep_their_content_and_xml_reads_like_html(client: TestClient) -> None:
+    text = "<p>Polisi menangkap <keep>dua tersangka</keep> pencurian.</p>"
+    for handling in ("html", "xml"):
+        payload = {
+            "text": [text],
+            "target_lang": "EN-GB",
+            "source_lang": "ID",
+            "tag_handling": handling,
+            "ignore_tags": ["keep"],
+            "non_splitting_tags": "b,i",
+            "splitting_tags": ["p"],
+            "outline_detection": False,
+        }
+        response = client.post("/v2/translate", json=payload)
+        assert response.status_code == 200, response.text
+        (translated,) = [t["text"] for t in response.json()["translations"]]
+        assert "<keep>dua tersangka</keep>" in translated
+        assert "POLISI" in translated and translated.startswith("<p>")
+    plain = {"text": [text], "target_lang": "EN-GB", "source_lang": "ID"}
+    (translated,) = client.post("/v2/translate", json=plain).json()["translations"]
+    assert "<keep>" not in translated["text"]  # without tag_handling the tags are text
+
+
+def test_a_glossary_needs_source_lang(client: TestClient) -> None:
     glossary = {"text": [ID_1], "target_lang": "EN-US", "glossary_id": "g-1"}
     assert "source_lang" in message(client.post("/v2/translate", json=glossary), 400)
     glossary["source_lang"] = "ID"
-    assert "Glossary not found: g-1" in message(client.post("/v2/translate", json=glossary), 404)
+    assert "Glossary not found" in message(client.post("/v2/translate", json=glossary), 404)
 
 
 def test_keys_from_deepl_or_bearer_headers_else_403(keyed: TestClient) -> None:
@@ -185,7 +224,12 @@ def test_usage_counts_characters_per_key(keyed: TestClient) -> None:
 
 
 def test_glossary_language_pairs(client: TestClient) -> None:
-    assert client.get("/v2/glossary-language-pairs").json() == {"supported_languages": []}
+    assert client.get("/v2/glossary-language-pairs").json() == {
+        "supported_languages": [
+            {"source_lang": "id", "target_lang": "en"},
+            {"source_lang": "ms", "target_lang": "en"},
+        ]
+    }
 
 
 def test_busy_server_is_a_429_the_sdks_retry(make_app: AppFactory, gated: GatedEngine) -> None:

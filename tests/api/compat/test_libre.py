@@ -3,6 +3,7 @@ LibreTranslate's own errors."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 
@@ -105,7 +106,6 @@ def test_invalid_requests_in_libretranslates_words(keyed: TestClient) -> None:
     assert error(post(**{**base, "target": "fr"}), 400).startswith("fr is not supported")
     assert error(post(**{**base, "source": "de"}), 400).startswith("de is not supported")
     assert error(post(**{**base, "format": "pdf"}), 400) == "pdf format is not supported"
-    assert "not supported yet" in error(post(**{**base, "format": "html"}), 400)
     assert "q" in error(post(**{**base, "q": [1, 2]}), 400)
     assert "alternatives" in error(post(**{**base, "alternatives": -1}), 400)
     too_long = {**base, "q": ID_1 * 6}
@@ -133,3 +133,18 @@ def test_busy_server_says_slowdown(make_app: AppFactory, gated: GatedEngine) -> 
         gated.gate.set()
         first.join(30)
         second.join(30)
+
+
+def test_format_html_as_mastodon_sends_it_keeps_every_tag(keyed: TestClient) -> None:
+    html = (
+        '<p>Harga beras naik di <a href="https://x.id/a">pasar</a>. <span class="h-card">'
+        '<a href="https://m.id/@budi" class="u-url mention">@<span>budi</span></a></span></p>'
+    )
+    payload = {"q": html, "source": "auto", "target": "en", "format": "html", "api_key": KEY}
+    answer = keyed.post("/translate", json=payload).json()
+    tags = re.compile(r"<[^>]+>")
+    assert tags.findall(answer["translatedText"]) == tags.findall(html)
+    assert "EN:HARGA BERAS NAIK" in answer["translatedText"]
+    assert answer["detectedLanguage"]["language"] == "id"
+    as_text = keyed.post("/translate", json={**payload, "format": "text"}).json()
+    assert as_text["translatedText"] != answer["translatedText"]

@@ -126,6 +126,16 @@ def test_warta_compat_turns_each_api_on_or_off(make_app: AppFactory) -> None:
         with TestClient(make_app(compat=setting)) as client:
             assert client.post("/v2/translate", json=REQUEST).status_code == deepl_status, setting
             assert client.post("/translate", json=libre).status_code == libre_status, setting
+            # Glossaries and documents come and go with their API.
+            assert client.get("/v2/glossaries").status_code == deepl_status, setting
+            assert client.get("/v3/glossaries").status_code == deepl_status, setting
+            upload = {"file": ("a.txt", b"Halo.")}
+            document = client.post("/v2/document", files=upload, data={"target_lang": "EN-US"})
+            assert document.status_code == deepl_status, setting
+            file = client.post(
+                "/translate_file", files=upload, data={"source": "id", "target": "en"}
+            )
+            assert file.status_code == libre_status, setting
     with pytest.raises(ValidationError, match="unknown compatible API google"):
         Settings(compat="deepl,google")
 

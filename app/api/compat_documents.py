@@ -1,0 +1,105 @@
+"""What the compatible APIs' document routes share: a multipart upload queued as one of
+Warta's durable document jobs (``app.jobs.documents``), found again by id and secret key,
+and its translated file. The adapters only parse their protocol around these."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Request
+
+from app.api.deps import AppState
+from app.api.jobs import JOB_ID, read_form
+from app.core.errors import NotFound, TextTooLong
+from app.jobs.documents import DocumentInfo, document_info, document_result, submit_document
+from app.store import Store, StoredFile, check_job_key
+from app.store.db import utcnow
+
+POLL_S = 0.2  # how often a caller waiting for a whole document looks at its progress
+
+# (text fields, file name) -> (the account, the options of the document's translation)
+Options = Callable[[dict[str, str], str], Awaitable[tuple[str, dict[str, Any]]]]
+
+
+async def queue_document(
+    request: Request, state: AppState, store: Store, options: Options, key: str
+) -> str:
+    """Read the multipart upload (``file`` and text fields), find its account and its
+    translation options with ``options`` (which raises the protocol's errors), and queue
+    it with ``key`` as its secret; the document's id."""
+    settings = state.settings
+    async with read_form(request) as (upload, fields):
+        account, chosen = await options(fields, upload.filename or "")
+        data = await upload.read(settings.document_max_bytes + 1)
+        if len(data) > settings.document_max_bytes:
+            raise TextTooLong(
+                f"The document is over {settings.document_max_bytes} bytes "
+                "(WARTA_DOCUMENT_MAX_BYTES); split it into several."
+            )
+        job = await asyncio.to_thread(
+            submit_document,
+            store,
+            name=upload.filename or "",
+            data=data,
+            owner=account,
+            options=chosen,
+            max_texts=settings.max_texts,
+            max_chars=settings.max_chars,
+            key=key,
+        )
+    if state.runner is not None:
+        state.runner.wake()
+    return job.id
+
+
+async def find_document(
+    store: Store, document_id: str, account: str, key: str | None
+) -> DocumentInfo:
+    """The account's document whose secret is ``key`` (None: not checked), else 404."""
+    info = None
+    if JOB_ID.fullmatch(document_id):
+        info = await asyncio.to_thread(document_info, store, document_id, account, utcnow())
+    if info is not None and key is not None:
+        if not await asyncio.to_thread(check_job_key, store, document_id, key):
+            info = None
+    if info is None:
+        raise NotFound("Document not found: check the document_id and document_key.")
+    return info
+
+
+def new_key() -> str:
+    """A document's secret: 256 random bits, as hex."""
+    return secrets.token_hex(32)
+
+
+def finished(info: DocumentInfo) -> bool:
+    """True once the document can change no more (translated, failed or cancelled)."""
+    return info.job.status in ("done", "failed", "cancelled")
+
+
+async def wait_finished(
+    store: Store, info: DocumentInfo, account: str, timeout_s: float
+) -> DocumentInfo:
+    """The document once it is finished, or as it is after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not finished(info) and time.monotonic() < deadline:
+        await asyncio.sleep(POLL_S)
+        info = await find_document(store, info.job.id, account, None)
+    return info
+
+
+async def translated_file(store: Store, info: DocumentInfo) -> StoredFile:
+    """The translated file of a ``done`` document."""
+    return await asyncio.to_thread(document_result, store, info.job)
+
+
+def failure(info: DocumentInfo) -> str:
+    """Why a finished document has no translation."""
+    error = info.job.error
+    if isinstance(error, dict) and error.get("message"):
+        return str(error["message"])
+    return f"The document translation was {info.job.status}."

@@ -1,0 +1,104 @@
+"""LibreTranslate file translation: ``/translate_file`` queues the upload as one of
+Warta's durable document jobs and, as LibreTranslate does, answers once it is translated
+with a ``translatedFileUrl`` under ``/download_file/``. The URL is the file's secret (it
+carries a random key), so the download needs no ``api_key``, as in LibreTranslate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, Response
+from pydantic import BaseModel, ConfigDict
+
+from app.api.compat import SOURCE_LANGUAGES, ProtocolError
+from app.api.compat_documents import (
+    failure,
+    find_document,
+    finished,
+    new_key,
+    queue_document,
+    translated_file,
+    wait_finished,
+)
+from app.api.deps import StateDep
+from app.api.jobs import StoreDep
+from app.api.libre import INVALID, MISSING, TARGET, libre_account, router_for
+from app.api.params import validate
+from app.api.routes import _summaries_from_docstrings
+
+router = router_for("LibreTranslate files")
+
+SUPPORTED = ": this server translates Indonesian (id) and Malay (ms) into English (en)"
+
+
+class FileRequest(BaseModel):
+    """The text fields of a ``/translate_file`` upload (unknown ones are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    source: str
+    target: str
+
+
+class FileAnswer(BaseModel):
+    translatedFileUrl: str  # noqa: N815 - LibreTranslate's field name
+
+
+def _options(fields: dict[str, str]) -> dict[str, Any]:
+    body = validate(FileRequest, fields, MISSING, INVALID)
+    source = body.source.lower()
+    if source != "auto" and source not in SOURCE_LANGUAGES:
+        raise ProtocolError(400, f"{body.source} is not supported{SUPPORTED}")
+    if body.target.lower() != TARGET:
+        raise ProtocolError(400, f"{body.target} is not supported{SUPPORTED}")
+    return {"source_lang": "auto" if source == "auto" else "id"}
+
+
+@router.post("/translate_file", response_model=FileAnswer)
+async def translate_file(request: Request, state: StateDep, store: StoreDep) -> FileAnswer:
+    """Translate a .txt, .md, .html or .docx file (multipart: `file`, `source`, `target`,
+    `api_key`); answers when it is translated, with the URL of the translated file.
+
+    A file that takes longer than the server's request timeout is answered with its URL
+    all the same; that URL answers 503 until the translation is there.
+    """
+    accounts: list[str] = []
+
+    async def options(fields: dict[str, str], name: str) -> tuple[str, dict[str, Any]]:
+        del name  # the format is the file's own
+        accounts.append(libre_account(state.settings, dict(fields)))
+        return accounts[0], _options(fields)
+
+    key = new_key()
+    document_id = await queue_document(request, state, store, options, key)
+    (account,) = accounts
+    info = await find_document(store, document_id, account, key)
+    info = await wait_finished(store, info, account, state.settings.request_timeout_s)
+    if finished(info) and info.job.status != "done":
+        raise ProtocolError(400, failure(info))
+    token = f"{document_id}.{key}.{account}"
+    url = request.url_for("download_file", token=token, filename=info.name)
+    return FileAnswer(translatedFileUrl=str(url))
+
+
+@router.get(
+    "/download_file/{token}/{filename}",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+async def download_file(token: str, filename: str, store: StoreDep) -> Response:
+    """A translated file, at the URL that `/translate_file` gave."""
+    document_id, _, rest = token.partition(".")
+    key, _, account = rest.partition(".")
+    if not key:
+        raise ProtocolError(404, "No such file.")
+    info = await find_document(store, document_id, account, key)
+    if not finished(info):
+        raise ProtocolError(503, "The file is still being translated; try again shortly.")
+    if info.job.status != "done":
+        raise ProtocolError(400, failure(info))
+    found = await translated_file(store, info)
+    return Response(found.data, media_type=found.media_type)
+
+
+_summaries_from_docstrings(router)
