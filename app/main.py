@@ -17,6 +17,7 @@ from app.api.compat import CompatState
 from app.api.deps import AppState
 from app.api.documents import router as documents
 from app.api.errors import install_error_handlers
+from app.api.glossaries import router as glossaries
 from app.api.jobs import router as jobs
 from app.api.jobs import start_jobs, stop_jobs
 from app.api.metrics import Metrics
@@ -31,6 +32,7 @@ from app.services.batcher import Batcher, Driver
 from app.services.detect import LanguageDetector, default_detector
 from app.services.translate import pipeline_for
 from app.services.usage import MemoryUsage
+from app.text.entries import MAX_ENTRIES_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,7 @@ def create_app(
     app.include_router(v1)
     app.include_router(jobs)
     app.include_router(documents)
+    app.include_router(glossaries)
     app.include_router(web)
     app.state.compat = CompatState(metrics, usage=MemoryUsage())
     for name, router in (("deepl", deepl.router), ("libretranslate", libre.router)):
@@ -103,6 +106,7 @@ def create_app(
     uploads = {
         "/v1/jobs": settings.job_max_upload_bytes,
         "/v1/documents": settings.document_max_bytes + MIN_BODY_BYTES,  # room for the form
+        "/v1/glossaries": MAX_ENTRIES_BYTES + MIN_BODY_BYTES,
     }
     app.add_middleware(
         BodyLimitMiddleware,
