@@ -61,6 +61,12 @@ def _upload_body(model: type[BaseModel]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": content}}
 
 
+def _json_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI request body of a route that reads its JSON itself (see ``_parse``)."""
+    content = {"application/json": {"schema": model.model_json_schema()}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
 router = APIRouter(
     prefix="/v1",
     tags=["glossaries"],
@@ -149,21 +155,27 @@ async def replace(
     return GlossaryOut.of(_found(glossary_id, await asyncio.to_thread(change)))
 
 
-@router.patch("/glossaries/{glossary_id}", response_model=GlossaryOut, responses=_errors(404, 413))
+@router.patch(
+    "/glossaries/{glossary_id}",
+    response_model=GlossaryOut,
+    responses=_errors(404, 413),
+    openapi_extra=_json_body(GlossaryPatch),
+)
 async def patch(
-    glossary_id: str, body: GlossaryPatch, store: StoreDep, owner: OwnerDep, settings: SettingsDep
+    glossary_id: str, request: Request, store: StoreDep, owner: OwnerDep, settings: SettingsDep
 ) -> GlossaryOut:
     """Rename a glossary and/or merge entries into it: a term it has gets the new target,
     new terms go last."""
-    if not GLOSSARY_ID.fullmatch(glossary_id):
-        raise not_found(glossary_id)
-    merge = body.entries
+    body = _parse(await request.body(), GlossaryPatch)
+    merge = None if body.entries is None else check_entries(body.entries)
     if merge:
         current = await glossary(glossary_id, store, owner)
         _check_count({**current.entries, **merge}, settings)
-    info = await asyncio.to_thread(
-        update_glossary, store, glossary_id, owner, name=body.name, merge=merge
-    )
+    info = None
+    if GLOSSARY_ID.fullmatch(glossary_id):
+        info = await asyncio.to_thread(
+            update_glossary, store, glossary_id, owner, name=body.name, merge=merge
+        )
     return GlossaryOut.of(_found(glossary_id, info))
 
 

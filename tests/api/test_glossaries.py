@@ -151,6 +151,10 @@ def test_a_term_given_twice_in_json_is_refused_not_dropped(client: TestClient) -
     response = client.post("/v1/glossaries", content=body)
     assert response.status_code == 422
     assert "'DPR' twice" in response.json()["error"]["message"]
+    url = f"/v1/glossaries/{create(client)['id']}"
+    merged = client.patch(url, content=b'{"entries": {"MK": "Court", "MK": "the Court"}}')
+    assert merged.status_code == 422
+    assert client.get(url).json()["entries"] == NEWSROOM
 
 
 def test_a_failed_change_leaves_the_glossary_as_it_was(client: TestClient) -> None:
