@@ -106,7 +106,7 @@ class ModelsResponse(BaseModel):
     models: list[ModelInfo]
 
 
-class TranslateRequest(TermOptions):
+class TranslateRequest(Request, TermOptions):
     texts: list[str] = Field(
         min_length=1,
         description="One or more texts; paragraphs separated by blank lines are kept.",
