@@ -18,6 +18,7 @@ from app.api.compat import CompatState
 from app.api.deps import AppState
 from app.api.documents import router as documents
 from app.api.errors import install_error_handlers
+from app.api.glossaries import router as glossaries
 from app.api.jobs import router as jobs
 from app.api.jobs import start_jobs, stop_jobs
 from app.api.metrics import Metrics
@@ -32,6 +33,7 @@ from app.services.batcher import Batcher, Driver
 from app.services.detect import LanguageDetector, default_detector
 from app.services.translate import pipeline_for
 from app.services.usage import MemoryUsage
+from app.text.entries import MAX_ENTRIES_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,7 @@ def create_app(
     app.include_router(v1)
     app.include_router(jobs)
     app.include_router(documents)
+    app.include_router(glossaries)
     app.include_router(web)
     app.state.compat = CompatState(metrics, usage=MemoryUsage())
     compat_routers = {
@@ -116,6 +119,7 @@ def create_app(
         "/v1/documents": settings.document_max_bytes + MIN_BODY_BYTES,  # room for the form
         "/v2/document": settings.document_max_bytes + MIN_BODY_BYTES,
         "/translate_file": settings.document_max_bytes + MIN_BODY_BYTES,
+        "/v1/glossaries": MAX_ENTRIES_BYTES + MIN_BODY_BYTES,
     }
     app.add_middleware(
         BodyLimitMiddleware,

@@ -20,6 +20,7 @@ from app.engines.loader import Engines
 from app.jobs.runner import JobRunner
 from app.services.batcher import STOPPING, Driver
 from app.services.detect import LanguageDetector
+from app.services.glossaries import GlossaryLookup, stored_glossaries
 from app.services.translate import TranslationPipeline
 from app.services.waiting import RequestScope
 from app.services.work import Work, work_through
@@ -165,5 +166,13 @@ def get_owner(
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 OwnerDep = Annotated[str | None, Depends(get_owner)]
+
+
+def get_glossaries(state: StateDep, owner: OwnerDep) -> GlossaryLookup:
+    """Resolves a request's ``glossary_id`` among the caller's stored glossaries."""
+    return stored_glossaries(lambda: state.store, owner)
+
+
+GlossariesDep = Annotated[GlossaryLookup, Depends(get_glossaries)]
 WorkDep = Annotated[Work, Depends(get_work)]
 DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]

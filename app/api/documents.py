@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from app.api.deps import OwnerDep, StateDep, require_api_key
 from app.api.errors import describe_problems
 from app.api.job_schemas import DOCUMENT_FORM, DocumentOut
-from app.api.jobs import JOB_ID, StoreDep, read_form
+from app.api.jobs import JOB_ID, StoreDep, kept_glossaries, read_form
 from app.api.routes import _summaries_from_docstrings
 from app.api.schemas import ErrorBody, TranslateRequest
 from app.core.errors import InvalidInput, NotFound, NotReady, TextTooLong
@@ -41,7 +41,7 @@ router = APIRouter(
     "/documents",
     status_code=202,
     response_model=DocumentOut,
-    responses=_errors(413),
+    responses=_errors(404, 413),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -61,6 +61,7 @@ async def create_document(
     settings = state.settings
     async with read_form(request) as (upload, fields):
         options = check_document_options(fields)
+        kept = await kept_glossaries(store, owner, options)
         data = await upload.read(settings.document_max_bytes + 1)
         if len(data) > settings.document_max_bytes:
             raise TextTooLong(
@@ -76,6 +77,7 @@ async def create_document(
             options=options,
             max_texts=settings.max_texts,
             max_chars=settings.max_chars,
+            kept=kept,
         )
     if state.runner is not None:
         state.runner.wake()

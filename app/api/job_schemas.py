@@ -32,7 +32,8 @@ class JobRequest(BaseModel):
     options: dict[str, Any] = Field(
         default_factory=dict,
         description="Fields of the sync call applied to every item that does not set them "
-        "(e.g. `mode`, `max_sentences`; `source_lang`, `return_segments`)",
+        "(e.g. `mode`, `max_sentences`; `source_lang`, `return_segments`; `glossary_id`: "
+        "the stored glossary's entries are copied when the job is queued)",
     )
 
 
@@ -60,6 +61,11 @@ DOCUMENT_FORM = {
             "description": "A .txt, .md, .html or .docx file (UTF-8 for the text formats)",
         },
         "source_lang": {"type": "string", "enum": ["auto", "id"], "default": "auto"},
+        "glossary_id": {
+            "type": "string",
+            "description": "A stored glossary (see /v1/glossaries), copied when the "
+            "document is queued",
+        },
     },
 }
 

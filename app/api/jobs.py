@@ -39,6 +39,7 @@ from app.jobs.intake import (
 )
 from app.jobs.runner import JobRunner, RunnerConfig
 from app.jobs.worker import batch_work
+from app.services.glossaries import GLOSSARIES, snapshot
 from app.store import JobInfo, Store, cancel_job, get_job, list_jobs, open_store, read_results
 from app.store.db import utcnow
 
@@ -100,7 +101,7 @@ async def stop_jobs(state: AppState) -> None:
     "/jobs",
     status_code=202,
     response_model=JobCreated,
-    responses=_errors(413),
+    responses=_errors(404, 413),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -140,6 +141,7 @@ async def _from_json(
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
     options = check_options(body.kind, body.options)
+    kept = await kept_glossaries(store, owner, options)
     values = list(enumerate(body.items))
     return await asyncio.to_thread(
         submit,
@@ -150,6 +152,7 @@ async def _from_json(
         options=options,
         where=position,
         max_items=settings.job_max_items,
+        meta=kept,
     )
 
 
@@ -163,6 +166,7 @@ async def _from_upload(
             raise InvalidInput(
                 f"Unknown form field `{sorted(fields)[0]}`: send `file`, `kind` and `options`."
             )
+        kept = await kept_glossaries(store, owner, options)
         values = json_lines(upload.file, max_item_bytes(settings))
         return await asyncio.to_thread(
             submit,
@@ -173,7 +177,19 @@ async def _from_upload(
             options=options,
             where=line,
             max_items=settings.job_max_items,
+            meta=kept,
         )
+
+
+async def kept_glossaries(
+    store: Store, owner: str | None, options: dict[str, Any]
+) -> dict[str, Any]:
+    """A copy of the stored glossary the job's options name, kept with the job so every
+    item uses the same entries (404 when the owner has no such glossary)."""
+    glossary_id = options.get("glossary_id")
+    if glossary_id is None:
+        return {}
+    return {GLOSSARIES: await asyncio.to_thread(snapshot, store, owner, [glossary_id])}
 
 
 def _json_object(text: str) -> Any:

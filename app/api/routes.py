@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 
 from app.api.deps import (
     DetectorDep,
+    GlossariesDep,
     SettingsDep,
     StateDep,
     WorkDep,
@@ -91,10 +92,10 @@ async def models(state: StateDep) -> ModelsResponse:
     "/translate",
     response_model=TranslateResponse,
     response_model_exclude_none=True,
-    responses=_errors(413, 429, 504),
+    responses=_errors(404, 413, 429, 504),
 )
 async def translate(
-    body: TranslateRequest, settings: SettingsDep, work: WorkDep
+    body: TranslateRequest, settings: SettingsDep, work: WorkDep, glossaries: GlossariesDep
 ) -> TranslateResponse:
     """Translate Indonesian texts to English, one output per input, same order.
 
@@ -104,9 +105,9 @@ async def translate(
     translation and paragraph number. ``format`` reads the texts as HTML or Markdown
     (only the text between the markup is translated); URLs, e-mail addresses, @mentions,
     #hashtags and ``no_translate`` terms come back verbatim, and each ``glossary`` target
-    appears for its term.
+    (and each entry of the stored glossary ``glossary_id``) appears for its term.
     """
-    return await answer_translate(work, body, settings)
+    return await answer_translate(work, body, settings, glossaries)
 
 
 @v1.post("/detect", response_model=DetectResponse, responses=_errors(413))
@@ -154,18 +155,20 @@ async def clean(body: CleanRequest, settings: SettingsDep) -> CleanResponse:
     return CleanResponse.of(await clean_article(body.text, body.html))
 
 
-@v1.post("/articles", response_model=ArticleResponse, responses=_errors(413, 429, 504))
-async def articles(body: ArticleRequest, settings: SettingsDep, work: WorkDep) -> ArticleResponse:
+@v1.post("/articles", response_model=ArticleResponse, responses=_errors(404, 413, 429, 504))
+async def articles(
+    body: ArticleRequest, settings: SettingsDep, work: WorkDep, glossaries: GlossariesDep
+) -> ArticleResponse:
     """Clean, translate and summarise one Indonesian article in a single call.
 
     The title and every body sentence are translated once, in order, paragraphs kept;
     the summary reuses those translations (extractive) or summarises the English body
     (abstractive). `removed` lists the page furniture that was cut. With `format` `html`
     or `markdown`, `text` is the article's body in that markup (taken as it is, no
-    furniture removed) and `translation` is that markup translated; `glossary` and
-    `no_translate` apply to the title and body alike.
+    furniture removed) and `translation` is that markup translated; `glossary`,
+    `glossary_id` and `no_translate` apply to the title and body alike.
     """
-    return await answer_article(work, body, settings)
+    return await answer_article(work, body, settings, glossaries)
 
 
 def _summaries_from_docstrings(*routers: APIRouter) -> None:

@@ -1,5 +1,5 @@
 """The request fields that say how a text is read and what its translation must keep,
-shared by /v1/translate and /v1/articles (and, later, jobs and documents)."""
+shared by /v1/translate and /v1/articles, jobs and documents."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ Format = Literal["text", "html", "markdown"]
 MAX_GLOSSARY_ENTRIES = 10_000
 MAX_NO_TRANSLATE = 1_000
 MAX_TERM_CHARS = 500
+MAX_GLOSSARY_ID_CHARS = 64
 
 
 class TermOptions(BaseModel):
@@ -38,6 +39,15 @@ class TermOptions(BaseModel):
         "terms with Indonesian clitics and prefixes attached (`DPR-nya`, `KPKlah`, "
         "`di-Jakarta`). Applied over a stored glossary: an inline entry wins.",
         examples=[{"DPR": "House of Representatives", "KPK": "KPK"}],
+    )
+    glossary_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_GLOSSARY_ID_CHARS,
+        description="A stored glossary (see /v1/glossaries) applied to the texts, its "
+        "entries beneath the inline `glossary`: for a term in both, the inline entry wins. "
+        "404 when you have no glossary with this id.",
+        examples=["g-3f2a9c0d5e6b47a1b2c3d4e5f6a7b8c9"],
     )
     no_translate: list[str] = Field(
         default_factory=list,
@@ -65,7 +75,8 @@ class TermOptions(BaseModel):
         return terms
 
     def text_options(self) -> TextOptions:
-        """The pipeline's options for this request."""
+        """The pipeline's options for this request, with its inline glossary only (the
+        stored ``glossary_id`` is added by ``app.services.glossaries.with_stored``)."""
         return TextOptions(self.format, self.glossary, self.no_translate)
 
 

@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     job_max_items: int = Field(100_000, gt=0)
     job_max_upload_bytes: int = Field(256 * 1024 * 1024, gt=0)
     document_max_bytes: int = Field(20 * 1024 * 1024, gt=0)
+    glossary_max_entries: int = Field(10_000, gt=0, description="entries in one glossary")
 
     @field_validator("device")
     @classmethod

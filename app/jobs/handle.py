@@ -2,7 +2,8 @@
 
 An item of an ``articles`` or ``translate`` job is its stored request with the job's
 options under it, answered by ``process_item``: its result is what the sync endpoint
-answers, with the item's ``id``. A part of a document is a ``translate`` request of some
+answers, with the item's ``id``. A ``glossary_id`` is answered from the entries the job
+copied when it was submitted. A part of a document is a ``translate`` request of some
 of its paragraphs. An error the server causes by being busy or stopping hands the item
 back to be run later; an error the item causes is its result.
 """
@@ -14,6 +15,7 @@ from typing import Any
 from app.core.config import Settings
 from app.jobs.intake import ITEM, REJECTED, REQUEST
 from app.jobs.runner import Handler, Outcome
+from app.services.glossaries import snapshot_lookup
 from app.services.items import process_item
 from app.services.work import Work
 from app.store import ClaimedItem, ItemResult
@@ -30,11 +32,13 @@ def item_handler(work: Work, settings: Settings) -> Handler:
         if REJECTED in stored:
             return Outcome(error={"id": stored.get("id"), "error": stored[REJECTED]})
         request = item.options.get(REQUEST, {})
+        glossaries = snapshot_lookup(item.options)
         if item.kind == "document":
             body = {**request, **stored, "id": item.id}
-            answer = await process_item(work, "translate", body, settings)
+            answer = await process_item(work, "translate", body, settings, glossaries)
         else:
-            answer = await process_item(work, item.kind, {**request, **stored[ITEM]}, settings)
+            body = {**request, **stored[ITEM]}
+            answer = await process_item(work, item.kind, body, settings, glossaries)
         error = answer.get("error")
         if error is None:
             return Outcome(result=answer)

@@ -25,6 +25,7 @@ from app.api.schemas import (
 from app.core.config import Settings
 from app.core.errors import InvalidInput, TextTooLong, WartaError
 from app.services.article import process_article
+from app.services.glossaries import GlossaryLookup, with_stored
 from app.services.translate import translate_detected
 from app.services.work import Work
 
@@ -32,19 +33,28 @@ Kind = Literal["articles", "translate"]
 KINDS: tuple[str, ...] = get_args(Kind)
 
 
-async def process_item(work: Work, kind: Kind, item: Any, settings: Settings) -> dict[str, Any]:
+async def process_item(
+    work: Work,
+    kind: Kind,
+    item: Any,
+    settings: Settings,
+    glossaries: GlossaryLookup | None = None,
+) -> dict[str, Any]:
     """The API's JSON answer for one item (an ``ArticleRequest`` or ``TranslateRequest``
     body plus an ``id``), with that ``id`` first; a bad item's answer is its error body.
 
-    ``settings`` gives the limits the server enforces (``max_texts``, ``max_chars``).
+    ``settings`` gives the limits the server enforces (``max_texts``, ``max_chars``);
+    ``glossaries`` resolves a ``glossary_id`` (without it, one is a 422).
     """
     item_id = item.get("id") if isinstance(item, dict) else None
     try:
         body = _body(item)
         if kind == "articles":
-            answer = await _article(work, ArticleRequest.model_validate(body), settings)
+            article = ArticleRequest.model_validate(body)
+            answer = await _article(work, article, settings, glossaries)
         elif kind == "translate":
-            answer = await _translate(work, TranslateRequest.model_validate(body), settings)
+            request = TranslateRequest.model_validate(body)
+            answer = await _translate(work, request, settings, glossaries)
         else:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     except ValidationError as exc:
@@ -83,9 +93,16 @@ def _body(item: Any) -> dict[str, Any]:
     return {key: value for key, value in item.items() if key != "id"}
 
 
-async def answer_article(work: Work, body: ArticleRequest, settings: Settings) -> ArticleResponse:
-    """What ``POST /v1/articles`` answers for ``body``."""
+async def answer_article(
+    work: Work,
+    body: ArticleRequest,
+    settings: Settings,
+    glossaries: GlossaryLookup | None = None,
+) -> ArticleResponse:
+    """What ``POST /v1/articles`` answers for ``body`` (``glossaries`` resolves its
+    ``glossary_id``)."""
     check_text_limits([(body.title or "") + (body.text or body.html or "")], settings)
+    options = await with_stored(body.text_options(), body.glossary_id, glossaries)
     result = await process_article(
         translate=work.translate,
         text=body.text,
@@ -96,18 +113,23 @@ async def answer_article(work: Work, body: ArticleRequest, settings: Settings) -
         max_sentences=body.max_sentences,
         detector=work.detector,
         translation_model=work.translation_model,
-        options=body.text_options(),
+        options=options,
     )
     return ArticleResponse.of(result)
 
 
 async def answer_translate(
-    work: Work, body: TranslateRequest, settings: Settings
+    work: Work,
+    body: TranslateRequest,
+    settings: Settings,
+    glossaries: GlossaryLookup | None = None,
 ) -> TranslateResponse:
-    """What ``POST /v1/translate`` answers for ``body``."""
+    """What ``POST /v1/translate`` answers for ``body`` (``glossaries`` resolves its
+    ``glossary_id``)."""
     check_text_limits(body.texts, settings)
+    options = await with_stored(body.text_options(), body.glossary_id, glossaries)
     results = await translate_detected(
-        work.translate, work.detector, body.texts, body.source_lang, body.text_options()
+        work.translate, work.detector, body.texts, body.source_lang, options
     )
     return TranslateResponse(
         translations=[TranslationOut.of(r, lang, body.return_segments) for r, lang in results],
@@ -116,11 +138,15 @@ async def answer_translate(
     )
 
 
-async def _article(work: Work, body: ArticleRequest, settings: Settings) -> dict[str, Any]:
-    return (await answer_article(work, body, settings)).model_dump(mode="json")
+async def _article(
+    work: Work, body: ArticleRequest, settings: Settings, glossaries: GlossaryLookup | None
+) -> dict[str, Any]:
+    return (await answer_article(work, body, settings, glossaries)).model_dump(mode="json")
 
 
-async def _translate(work: Work, body: TranslateRequest, settings: Settings) -> dict[str, Any]:
+async def _translate(
+    work: Work, body: TranslateRequest, settings: Settings, glossaries: GlossaryLookup | None
+) -> dict[str, Any]:
     # ``None`` fields are left out, as the route does (response_model_exclude_none).
-    answer = await answer_translate(work, body, settings)
+    answer = await answer_translate(work, body, settings, glossaries)
     return answer.model_dump(mode="json", exclude_none=True)

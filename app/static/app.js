@@ -40,10 +40,11 @@ async function errorText(response) {
 
 function requestBody() {
   const text = $("text").value;
-  if ($("is-html").checked) return { html: text };
-  const body = { text: text };
+  const body = $("is-html").checked ? { html: text } : { text: text };
   const title = $("title").value.trim();
-  if (title) body.title = title;
+  if (title && !$("is-html").checked) body.title = title;
+  const glossary = $("glossary").value;
+  if (glossary) body.glossary_id = glossary;
   return body;
 }
 
@@ -52,6 +53,53 @@ function headers() {
   const key = $("api-key").value.trim();
   if (key) result.Authorization = "Bearer " + key;
   return result;
+}
+
+// The picker lists the stored glossaries this key can use; the choice survives a reload
+// of the list when that glossary is still there.
+async function loadGlossaries() {
+  const picker = $("glossary");
+  const chosen = picker.value;
+  const none = el("option", "None");
+  none.value = "";
+  try {
+    const response = await fetch("/v1/glossaries", { headers: headers() });
+    if (!response.ok) {
+      const reason = response.status === 401 ? "enter the API key to list glossaries" : "unavailable";
+      const note = el("option", "(" + reason + ")");
+      note.disabled = true;
+      picker.replaceChildren(none, note);
+      return;
+    }
+    const body = await response.json();
+    const glossaries = Array.isArray(body.glossaries) ? body.glossaries : [];
+    picker.replaceChildren(none, ...glossaries.map((glossary) => {
+      const option = el("option", glossary.name + " (" + glossary.entry_count + " terms)");
+      option.value = glossary.id;
+      return option;
+    }));
+    if (glossaries.some((glossary) => glossary.id === chosen)) picker.value = chosen;
+  } catch (ignored) {
+    picker.replaceChildren(none);
+  }
+}
+
+// The glossary entries applied anywhere in the article, each once, in order of use.
+function appliedTerms(segments) {
+  const seen = new Map();
+  segments.forEach((segment) => {
+    (Array.isArray(segment.terms) ? segment.terms : []).forEach((term) => {
+      const key = term.source + "\u0000" + term.target;
+      if (!seen.has(key)) seen.set(key, term);
+    });
+  });
+  return [...seen.values()];
+}
+
+function renderTerms(segments) {
+  const terms = appliedTerms(segments);
+  $("terms").replaceChildren(...terms.map((term) => el("li", term.source + " → " + term.target)));
+  $("terms-heading").textContent = "Glossary terms applied (" + terms.length + ")";
 }
 
 // Source and translation sentences share an index, so hovering one lights up both.
@@ -114,6 +162,7 @@ function render(result) {
   copyTexts.translation = withTitle(title.translation, segments.length ? translated : result.translation || "");
   copyTexts.summary = result.summary || "";
 
+  renderTerms(segments);
   const removed = Array.isArray(result.removed) ? result.removed : [];
   $("removed").replaceChildren(...removed.map((item) => el("li", item)));
   $("removed-heading").textContent = "Removed (" + removed.length + ")";
@@ -181,4 +230,6 @@ document.addEventListener("DOMContentLoaded", () => {
   $("is-html").addEventListener("change", () => {
     $("title").disabled = $("is-html").checked;
   });
+  $("api-key").addEventListener("change", loadGlossaries);
+  loadGlossaries();
 });

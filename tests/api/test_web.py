@@ -55,7 +55,8 @@ def _require(found: object, what: str) -> None:
 def server_url(tiny_marian_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``warta serve`` in its own process, offline, with an API key required."""
     workdir = tmp_path_factory.mktemp("web-server")
-    with warta_serve(tiny_marian_dir, workdir, API_KEYS=API_KEY) as server:
+    database = f"sqlite:///{workdir / 'warta.db'}"
+    with warta_serve(tiny_marian_dir, workdir, API_KEYS=API_KEY, DATABASE_URL=database) as server:
         yield server.base
 
 
@@ -163,6 +164,45 @@ def test_page_shows_markup_in_the_text_as_text(server_url: str, browser: Any) ->
     assert browser.execute_script("return window.pwned === undefined")
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "web-page-markup.png"))
+
+
+def test_page_applies_a_stored_glossary_picked_from_the_list(server_url: str, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    source, target = PAIRS[0]
+    glossary = _create_glossary(server_url, "desk", {"Surabaya": "Surabaya City"})
+    browser.get(server_url + "/")
+    picker = browser.find_element(By.ID, "glossary")
+    # Without the key the list cannot be read; the picker says so.
+    WebDriverWait(browser, 30).until(
+        lambda _: "API key" in (picker.get_attribute("textContent") or ""), message="no note"
+    )
+    _fill(browser, "api-key", API_KEY)
+    browser.find_element(By.ID, "text").click()  # leaving the key field reloads the list
+    WebDriverWait(browser, 30).until(
+        lambda _: glossary["id"] in [o.get_attribute("value") for o in Select(picker).options],
+        message="the stored glossary is not offered",
+    )
+    Select(picker).select_by_value(glossary["id"])
+    _fill(browser, "text", source)
+    assert _submit(browser) == ""
+    assert _texts(browser, "#translation .seg") == [target.replace("Surabaya", "Surabaya City")]
+    browser.find_element(By.ID, "terms-heading").click()  # open the list
+    assert _texts(browser, "#terms li") == ["Surabaya → Surabaya City"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "web-page-glossary.png"))
+
+
+def _create_glossary(server_url: str, name: str, entries: dict[str, str]) -> dict[str, Any]:
+    request = urllib.request.Request(
+        server_url + "/v1/glossaries",
+        data=json.dumps({"name": name, "entries": entries}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        created: dict[str, Any] = json.load(response)
+    return created
 
 
 def test_page_and_its_files_are_served_with_a_strict_policy(server_url: str) -> None:

@@ -15,7 +15,7 @@ checked with ``app.store.check_job_key``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
@@ -114,9 +114,11 @@ def submit_document(
     max_texts: int,
     max_chars: int,
     key: str | None = None,
+    kept: Mapping[str, Any] | None = None,
 ) -> JobInfo:
     """Read the document, store it and queue its parts; 422 when it cannot be read.
-    ``max_texts``/``max_chars`` are the sync call's limits, which each part keeps.
+    ``max_texts``/``max_chars`` are the sync call's limits, which each part keeps;
+    ``kept`` goes into the job's options beside them (a copy of its stored glossary).
     Blocks: run it in a worker thread."""
     name = PureWindowsPath(name).name  # no client's folders (either kind of slash)
     if len(name) > MAX_NAME or not name.isprintable():
@@ -134,9 +136,8 @@ def submit_document(
         )
     request = {**options, "format": fmt.pipeline}
     meta = {"name": name, "format": kind, "characters": billed(texts, fmt.pipeline)}
-    job = create_job(
-        store, "document", owner=owner, options={REQUEST: request, DOCUMENT: meta}, key=key
-    )
+    options = {**(kept or {}), REQUEST: request, DOCUMENT: meta}
+    job = create_job(store, "document", owner=owner, options=options, key=key)
     try:
         put_file(store, job.id, INPUT, name=name, media_type=fmt.media_type, data=data)
         groups = parts(texts, min(PART_TEXTS, max_texts), min(PART_CHARS, max_chars))
