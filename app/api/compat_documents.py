@@ -13,9 +13,10 @@ from typing import Any
 from fastapi import Request
 
 from app.api.deps import AppState
+from app.api.documents import store_upload
 from app.api.jobs import JOB_ID, read_form
-from app.core.errors import NotFound, TextTooLong
-from app.jobs.documents import DocumentInfo, document_info, document_result, submit_document
+from app.core.errors import NotFound
+from app.jobs.documents import DocumentInfo, document_info, document_result
 from app.store import Store, StoredFile, check_job_key
 from app.store.db import utcnow
 
@@ -31,28 +32,9 @@ async def queue_document(
     """Read the multipart upload (``file`` and text fields), find its account and its
     translation options with ``options`` (which raises the protocol's errors), and queue
     it with ``key`` as its secret; the document's id."""
-    settings = state.settings
     async with read_form(request) as (upload, fields):
         account, chosen = await options(fields, upload.filename or "")
-        data = await upload.read(settings.document_max_bytes + 1)
-        if len(data) > settings.document_max_bytes:
-            raise TextTooLong(
-                f"The document is over {settings.document_max_bytes} bytes "
-                "(WARTA_DOCUMENT_MAX_BYTES); split it into several."
-            )
-        job = await asyncio.to_thread(
-            submit_document,
-            store,
-            name=upload.filename or "",
-            data=data,
-            owner=account,
-            options=chosen,
-            max_texts=settings.max_texts,
-            max_chars=settings.max_chars,
-            key=key,
-        )
-    if state.runner is not None:
-        state.runner.wake()
+        job = await store_upload(state, store, upload, owner=account, options=chosen, key=key)
     return job.id
 
 

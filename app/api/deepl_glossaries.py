@@ -158,6 +158,22 @@ async def glossary_entries(
     return entries
 
 
+async def _create(
+    store: Store, account: str, name: str, pair: tuple[str, dict[str, str]]
+) -> GlossaryInfo:
+    """Store a new glossary of ``account`` from its (source language, entries)."""
+    source, entries = pair
+    return await asyncio.to_thread(
+        create_glossary,
+        store,
+        name=name,
+        entries=entries,
+        owner=account,
+        source_lang=source,
+        target_lang="en",
+    )
+
+
 # ----- v2 -------------------------------------------------------------------------------
 
 
@@ -165,17 +181,7 @@ async def glossary_entries(
 async def create_v2(request: Request, store: StoreDep, account: Account) -> dict[str, Any]:
     """Create a glossary from TSV or CSV entries (DeepL API v2): 201 with its info."""
     body = validate(NewGlossaryV2, await read_params(request), MISSING, INVALID)
-    source, entries = read_entries(body)
-    info = await asyncio.to_thread(
-        create_glossary,
-        store,
-        name=body.name,
-        entries=entries,
-        owner=account,
-        source_lang=source,
-        target_lang="en",
-    )
-    return v2_info(info)
+    return v2_info(await _create(store, account, body.name, read_entries(body)))
 
 
 @router.get("/v2/glossaries")
@@ -231,17 +237,8 @@ def _only_pair(dictionaries: list[Dictionary]) -> Dictionary:
 async def create_v3(request: Request, store: StoreDep, account: Account) -> dict[str, Any]:
     """Create a glossary with one dictionary (DeepL API v3): 201 with its info."""
     body = validate(NewGlossaryV3, await read_params(request), MISSING, INVALID)
-    source, entries = read_entries(_only_pair(body.dictionaries))
-    info = await asyncio.to_thread(
-        create_glossary,
-        store,
-        name=body.name,
-        entries=entries,
-        owner=account,
-        source_lang=source,
-        target_lang="en",
-    )
-    return v3_info(info)
+    pair = read_entries(_only_pair(body.dictionaries))
+    return v3_info(await _create(store, account, body.name, pair))
 
 
 @router.get("/v3/glossaries")

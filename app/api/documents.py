@@ -9,8 +9,9 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
-from app.api.deps import OwnerDep, StateDep, require_api_key
+from app.api.deps import AppState, OwnerDep, StateDep, require_api_key
 from app.api.errors import describe_problems
 from app.api.job_schemas import DOCUMENT_FORM, DocumentOut
 from app.api.jobs import JOB_ID, StoreDep, kept_glossaries, read_form
@@ -18,7 +19,7 @@ from app.api.routes import _summaries_from_docstrings
 from app.api.schemas import ErrorBody, TranslateRequest
 from app.core.errors import InvalidInput, NotFound, NotReady, TextTooLong
 from app.jobs.documents import DocumentInfo, document_info, document_result, submit_document
-from app.store import Store
+from app.store import JobInfo, Store
 from app.store.db import utcnow
 
 # The sync call's fields that make no sense for a whole document (its format is its type).
@@ -58,30 +59,48 @@ async def create_document(
     the options of POST /v1/translate as form fields (`source_lang`). Fetch the
     translated file from GET /v1/documents/{id}/result once the status is `done`.
     """
-    settings = state.settings
     async with read_form(request) as (upload, fields):
         options = check_document_options(fields)
         kept = await kept_glossaries(store, owner, options)
-        data = await upload.read(settings.document_max_bytes + 1)
-        if len(data) > settings.document_max_bytes:
-            raise TextTooLong(
-                f"The document is over {settings.document_max_bytes} bytes "
-                "(WARTA_DOCUMENT_MAX_BYTES); split it into several."
-            )
-        job = await asyncio.to_thread(
-            submit_document,
-            store,
-            name=upload.filename or "",
-            data=data,
-            owner=owner,
-            options=options,
-            max_texts=settings.max_texts,
-            max_chars=settings.max_chars,
-            kept=kept,
+        job = await store_upload(state, store, upload, owner=owner, options=options, kept=kept)
+    return DocumentOut.of_document(await _owned(store, job.id, owner), utcnow())
+
+
+async def store_upload(
+    state: AppState,
+    store: Store,
+    upload: UploadFile,
+    *,
+    owner: str | None,
+    options: dict[str, Any],
+    key: str | None = None,
+    kept: dict[str, Any] | None = None,
+) -> JobInfo:
+    """Read an uploaded document (413 over ``WARTA_DOCUMENT_MAX_BYTES``), queue it as a
+    document job and wake the runner; every document route (``/v1``, DeepL's and
+    LibreTranslate's) comes through here."""
+    settings = state.settings
+    data = await upload.read(settings.document_max_bytes + 1)
+    if len(data) > settings.document_max_bytes:
+        raise TextTooLong(
+            f"The document is over {settings.document_max_bytes} bytes "
+            "(WARTA_DOCUMENT_MAX_BYTES); split it into several."
         )
+    job = await asyncio.to_thread(
+        submit_document,
+        store,
+        name=upload.filename or "",
+        data=data,
+        owner=owner,
+        options=options,
+        max_texts=settings.max_texts,
+        max_chars=settings.max_chars,
+        key=key,
+        kept=kept,
+    )
     if state.runner is not None:
         state.runner.wake()
-    return DocumentOut.of_document(await _owned(store, job.id, owner), utcnow())
+    return job
 
 
 def check_document_options(fields: dict[str, str]) -> dict[str, Any]:
