@@ -117,11 +117,12 @@ def seconds_to_ready(url: str, server: subprocess.Popen[bytes], started: float) 
 
 
 def summarise(url: str, count: int) -> dict[str, int]:
-    """``count`` abstractive summaries of English text (the summariser alone: a random
-    translation model's output is too long to summarise), one at a time: status -> count."""
+    """``count`` abstractive summaries, one at a time, of short Indonesian sentences (a
+    random translation model writes each to its length limit, and longer sentences would
+    translate into more than the summariser's input): status -> count."""
     statuses: dict[str, int] = {}
     for i in range(count):
-        text = " ".join(f"{english[:-1]} on day {i}." for _, english in PAIRS)
+        text = " ".join(f"{source[:-1]} hari ke-{i}." for source, _ in PAIRS)
         body = {"text": text, "mode": "abstractive"}
         status = str(httpx.post(f"{url}/v1/summarize", json=body, timeout=600).status_code)
         statuses[status] = statuses.get(status, 0) + 1
