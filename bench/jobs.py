@@ -31,6 +31,10 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.runtime import free_port  # noqa: E402
+
 SENTENCES = [
     "Presiden Joko Widodo meresmikan jembatan baru di Surabaya.",
     "Harga beras naik lima persen bulan ini.",
@@ -167,11 +171,12 @@ def launch(args: argparse.Namespace, work: Path) -> tuple[subprocess.Popen[bytes
         "WARTA_JOB_MAX_ITEMS": str(max(args.articles, 1)),
     }
     log = (work / "serve.log").open("wb")
+    port = args.port or free_port()
     command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
     server = subprocess.Popen(
-        [*command, "--port", str(args.port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        [*command, "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
     )
-    url = f"http://127.0.0.1:{args.port}"
+    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -211,7 +216,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="sync API clients")
     parser.add_argument("--job-concurrency", type=int, default=2, help="WARTA_JOB_CONCURRENCY")
     parser.add_argument("--probes", type=int, default=50, help="idle /v1/translate requests")
-    parser.add_argument("--port", type=int, default=8798)
+    parser.add_argument("--port", type=int, help="default: a free loopback port")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="warta-bench-jobs-") as scratch:
         work = Path(scratch)
