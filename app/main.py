@@ -32,7 +32,7 @@ from app.engines.loader import Engines, load_engines
 from app.services.batcher import Batcher, Driver
 from app.services.detect import LanguageDetector, default_detector
 from app.services.translate import pipeline_for
-from app.services.usage import MemoryUsage
+from app.services.usage import MemoryUsage, StoreUsage
 from app.text.entries import MAX_ENTRIES_BYTES
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         batchers = await _start(state, engines, detector, drivers)
         await start_jobs(state)
+        if state.store is not None:  # usage outlives a restart and is shared by replicas
+            app.state.compat.usage = StoreUsage(state.store)
         try:
             yield
         finally:

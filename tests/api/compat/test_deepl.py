@@ -223,6 +223,18 @@ def test_usage_counts_characters_per_key(keyed: TestClient) -> None:
     assert keyed.get("/v2/usage", headers=other).json()["character_count"] == len(ENGLISH)
 
 
+def test_usage_is_kept_across_a_restart(make_app: AppFactory) -> None:
+    def restarted() -> TestClient:  # a new app on the same database file
+        return TestClient(make_app(api_keys=KEY))
+
+    with restarted() as first:
+        first.post("/v2/translate", json={"text": [ID_1], "target_lang": "EN-US"}, headers=AUTH)
+    with restarted() as second:
+        assert second.get("/v2/usage", headers=AUTH).json()["character_count"] == len(ID_1)
+        second.post("/v2/translate", json={"text": [ID_2], "target_lang": "EN-US"}, headers=AUTH)
+        assert second.get("/v2/usage", headers=AUTH).json()["character_count"] == len(ID_1 + ID_2)
+
+
 def test_glossary_language_pairs(client: TestClient) -> None:
     assert client.get("/v2/glossary-language-pairs").json() == {
         "supported_languages": [
