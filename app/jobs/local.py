@@ -28,6 +28,7 @@ from app.jobs.handle import item_handler, result_line
 from app.jobs.intake import REQUEST, json_lines, line, max_item_bytes, submit
 from app.jobs.progress import ACTIVE
 from app.jobs.runner import Finished, JobRunner, RunnerConfig
+from app.services.glossaries import GLOSSARIES, snapshot
 from app.services.items import Kind
 from app.services.work import Work
 from app.store import JobInfo, Store, delete_job, get_job, iter_results, list_jobs, open_store
@@ -67,11 +68,26 @@ def exclusive(output: Path) -> Iterator[None]:
             path.unlink(missing_ok=True)
 
 
+def stored_glossaries(settings: Settings, options: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the stored glossary the options' ``glossary_id`` names, read from the
+    database of ``WARTA_DATABASE_URL`` (the server's) and kept with the job, as a server
+    keeps one; ``NotFound`` when that database has no such glossary without a key."""
+    glossary_id = options.get("glossary_id")
+    if glossary_id is None:
+        return {}
+    store = open_store(settings.database_url)
+    try:
+        return {GLOSSARIES: snapshot(store, None, [glossary_id])}
+    finally:
+        store.close()
+
+
 def open_local_job(
     source: Path, output: Path, kind: Kind, options: dict[str, Any], settings: Settings
 ) -> LocalJob:
     """The job of ``source`` -> ``output``: the interrupted one when there is one for the
-    same input, kind and options, else a new one read from ``source``."""
+    same input, kind and options, else a new one read from ``source`` (with a copy of the
+    stored glossary its options name)."""
     path = store_path(output)
     if output.exists() and not path.exists():
         raise InvalidInput(f"{output} exists; remove it or write to another file.")
@@ -92,7 +108,7 @@ def open_local_job(
             options=options,
             where=line,
             max_items=sys.maxsize,
-            meta={SOURCE: stamp},
+            meta={SOURCE: stamp, **stored_glossaries(settings, options)},
         )
     return LocalJob(store, job, False, path)
 
