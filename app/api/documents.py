@@ -16,7 +16,7 @@ from app.api.errors import describe_problems
 from app.api.job_schemas import DOCUMENT_FORM, DocumentOut
 from app.api.jobs import JOB_ID, StoreDep, kept_glossaries, read_form
 from app.api.routes import _summaries_from_docstrings
-from app.api.schemas import ErrorBody, TranslateRequest
+from app.api.schemas import TranslateRequest, error_responses
 from app.core.errors import InvalidInput, NotFound, NotReady, TextTooLong
 from app.jobs.documents import DocumentInfo, document_info, document_result, submit_document
 from app.store import JobInfo, Store
@@ -26,15 +26,11 @@ from app.store.db import utcnow
 NOT_FOR_DOCUMENTS = frozenset({"texts", "return_segments", "format"})
 
 
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": ErrorBody} for status in statuses}
-
-
 router = APIRouter(
     prefix="/v1",
     tags=["documents"],
     dependencies=[Depends(require_api_key)],
-    responses=_errors(401, 422, 503),
+    responses=error_responses(401, 422, 503),
 )
 
 
@@ -42,7 +38,7 @@ router = APIRouter(
     "/documents",
     status_code=202,
     response_model=DocumentOut,
-    responses=_errors(404, 413),
+    responses=error_responses(404, 413),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -124,7 +120,7 @@ async def _owned(store: Store, job_id: str, owner: str | None) -> DocumentInfo:
     return info
 
 
-@router.get("/documents/{document_id}", response_model=DocumentOut, responses=_errors(404))
+@router.get("/documents/{document_id}", response_model=DocumentOut, responses=error_responses(404))
 async def document_status(document_id: str, store: StoreDep, owner: OwnerDep) -> DocumentOut:
     """A document's status, progress, estimated seconds left and characters billed."""
     return DocumentOut.of_document(await _owned(store, document_id, owner), utcnow())
@@ -133,7 +129,7 @@ async def document_status(document_id: str, store: StoreDep, owner: OwnerDep) ->
 @router.get(
     "/documents/{document_id}/result",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}, **_errors(404, 409)},
+    responses={200: {"content": {"application/octet-stream": {}}}, **error_responses(404, 409)},
 )
 async def document_download(document_id: str, store: StoreDep, owner: OwnerDep) -> Response:
     """The translated file: same name, format and structure as the upload.

@@ -28,7 +28,7 @@ from app.api.glossary_schemas import (
 )
 from app.api.jobs import StoreDep, read_form
 from app.api.routes import _summaries_from_docstrings
-from app.api.schemas import ErrorBody
+from app.api.schemas import error_responses
 from app.core.config import Settings
 from app.core.errors import InvalidInput, TextTooLong
 from app.services.glossaries import not_found
@@ -46,10 +46,6 @@ from app.text.entries import MAX_ENTRIES_BYTES, check_entries, format_tsv, parse
 
 GLOSSARY_ID = re.compile(r"g-[0-9a-f]{32}")  # what create_glossary hands out
 Body = TypeVar("Body", bound=BaseModel)
-
-
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": ErrorBody} for status in statuses}
 
 
 def _upload_body(model: type[BaseModel]) -> dict[str, Any]:
@@ -71,7 +67,7 @@ router = APIRouter(
     prefix="/v1",
     tags=["glossaries"],
     dependencies=[Depends(require_api_key)],
-    responses=_errors(401, 422, 503),
+    responses=error_responses(401, 422, 503),
 )
 
 
@@ -79,7 +75,7 @@ router = APIRouter(
     "/glossaries",
     status_code=201,
     response_model=GlossaryOut,
-    responses=_errors(413),
+    responses=error_responses(413),
     openapi_extra=_upload_body(GlossaryCreate),
 )
 async def create(
@@ -106,7 +102,9 @@ async def glossaries(store: StoreDep, owner: OwnerDep) -> GlossaryList:
     return GlossaryList(glossaries=[GlossaryOut.of(info) for info in found])
 
 
-@router.get("/glossaries/{glossary_id}", response_model=GlossaryDetail, responses=_errors(404))
+@router.get(
+    "/glossaries/{glossary_id}", response_model=GlossaryDetail, responses=error_responses(404)
+)
 async def glossary(glossary_id: str, store: StoreDep, owner: OwnerDep) -> GlossaryDetail:
     """One of your glossaries with its entries, in the order they were given."""
     found = None
@@ -120,7 +118,7 @@ async def glossary(glossary_id: str, store: StoreDep, owner: OwnerDep) -> Glossa
 @router.get(
     "/glossaries/{glossary_id}/entries",
     response_class=Response,
-    responses={200: {"content": {"text/tab-separated-values": {}}}, **_errors(404)},
+    responses={200: {"content": {"text/tab-separated-values": {}}}, **error_responses(404)},
 )
 async def entries_tsv(glossary_id: str, store: StoreDep, owner: OwnerDep) -> Response:
     """A glossary's entries as a TSV file, one `source<TAB>target` line each."""
@@ -131,7 +129,7 @@ async def entries_tsv(glossary_id: str, store: StoreDep, owner: OwnerDep) -> Res
 @router.put(
     "/glossaries/{glossary_id}",
     response_model=GlossaryOut,
-    responses=_errors(404, 413),
+    responses=error_responses(404, 413),
     openapi_extra=_upload_body(GlossaryReplace),
 )
 async def replace(
@@ -158,7 +156,7 @@ async def replace(
 @router.patch(
     "/glossaries/{glossary_id}",
     response_model=GlossaryOut,
-    responses=_errors(404, 413),
+    responses=error_responses(404, 413),
     openapi_extra=_json_body(GlossaryPatch),
 )
 async def patch(
@@ -179,7 +177,7 @@ async def patch(
     return GlossaryOut.of(_found(glossary_id, info))
 
 
-@router.delete("/glossaries/{glossary_id}", status_code=204, responses=_errors(404))
+@router.delete("/glossaries/{glossary_id}", status_code=204, responses=error_responses(404))
 async def delete(glossary_id: str, store: StoreDep, owner: OwnerDep) -> Response:
     """Delete a glossary; requests naming it afterwards get 404 (queued jobs keep the
     entries they were submitted with)."""

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 from app.api.deps import AppState, OwnerDep, StateDep, require_api_key
 from app.api.job_schemas import UPLOAD_FORM, JobCreated, JobList, JobOut, JobRequest
 from app.api.routes import _summaries_from_docstrings
-from app.api.schemas import ErrorBody
+from app.api.schemas import error_responses
 from app.core.config import Settings
 from app.core.errors import InvalidInput, ModelNotReady, NotFound
 from app.jobs.handle import item_handler, result_line
@@ -47,15 +47,11 @@ RESULTS_PAGE = 200
 JOB_ID = re.compile(r"j-[0-9a-f]{32}")  # what create_job hands out; nothing else is looked up
 
 
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": ErrorBody} for status in statuses}
-
-
 router = APIRouter(
     prefix="/v1",
     tags=["jobs"],
     dependencies=[Depends(require_api_key)],
-    responses=_errors(401, 422, 503),
+    responses=error_responses(401, 422, 503),
 )
 
 
@@ -101,7 +97,7 @@ async def stop_jobs(state: AppState) -> None:
     "/jobs",
     status_code=202,
     response_model=JobCreated,
-    responses=_errors(404, 413),
+    responses=error_responses(404, 413),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -246,7 +242,7 @@ async def owned_job(store: Store, job_id: str, owner: str | None) -> JobInfo:
     return job
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, responses=_errors(404))
+@router.get("/jobs/{job_id}", response_model=JobOut, responses=error_responses(404))
 async def job_status(job_id: str, store: StoreDep, owner: OwnerDep) -> JobOut:
     """A job's status, items finished, progress and estimated seconds left."""
     return JobOut.of(await owned_job(store, job_id, owner), utcnow())
@@ -255,7 +251,7 @@ async def job_status(job_id: str, store: StoreDep, owner: OwnerDep) -> JobOut:
 @router.get(
     "/jobs/{job_id}/results",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/x-ndjson": {}}}, **_errors(404)},
+    responses={200: {"content": {"application/x-ndjson": {}}}, **error_responses(404)},
 )
 async def job_results(job_id: str, store: StoreDep, owner: OwnerDep) -> StreamingResponse:
     """The finished items' results as JSON Lines, in input order.
@@ -282,7 +278,7 @@ async def _result_lines(store: Store, job_id: str) -> AsyncIterator[bytes]:
         after = page[-1].position
 
 
-@router.delete("/jobs/{job_id}", response_model=JobOut, responses=_errors(404))
+@router.delete("/jobs/{job_id}", response_model=JobOut, responses=error_responses(404))
 async def cancel(job_id: str, store: StoreDep, owner: OwnerDep) -> JobOut:
     """Cancel a job: no more of its items are started; finished results stay readable."""
     job = None

@@ -26,7 +26,6 @@ from app.api.schemas import (
     CleanResponse,
     DetectRequest,
     DetectResponse,
-    ErrorBody,
     Health,
     ModelInfo,
     ModelsResponse,
@@ -34,6 +33,7 @@ from app.api.schemas import (
     SummarizeResponse,
     TranslateRequest,
     TranslateResponse,
+    error_responses,
 )
 from app.core.errors import ModelNotReady
 from app.services.article import clean_article
@@ -42,16 +42,11 @@ from app.services.items import answer_article, answer_translate, check_text_limi
 from app.services.summarize import summarize_text
 from app.services.translate import INLINE_PLAN_CHARS
 
-
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": ErrorBody} for status in statuses}
-
-
 ops = APIRouter(tags=["operations"])
 v1 = APIRouter(
     prefix="/v1",
     dependencies=[Depends(require_api_key), Depends(accepting_work)],
-    responses=_errors(401, 422, 503),
+    responses=error_responses(401, 422, 503),
 )
 
 
@@ -61,7 +56,7 @@ async def healthz() -> Health:
     return Health(status="ok")
 
 
-@ops.get("/readyz", response_model=Health, responses=_errors(503))
+@ops.get("/readyz", response_model=Health, responses=error_responses(503))
 async def readyz(state: StateDep) -> Health:
     """Readiness: 200 once the models are loaded and warm, 503 before and while stopping."""
     if state.stopping:
@@ -92,7 +87,7 @@ async def models(state: StateDep) -> ModelsResponse:
     "/translate",
     response_model=TranslateResponse,
     response_model_exclude_none=True,
-    responses=_errors(404, 413, 429, 504),
+    responses=error_responses(404, 413, 429, 504),
 )
 async def translate(
     body: TranslateRequest, settings: SettingsDep, work: WorkDep, glossaries: GlossariesDep
@@ -110,7 +105,7 @@ async def translate(
     return await answer_translate(work, body, settings, glossaries)
 
 
-@v1.post("/detect", response_model=DetectResponse, responses=_errors(413))
+@v1.post("/detect", response_model=DetectResponse, responses=error_responses(413))
 async def detect(body: DetectRequest, settings: SettingsDep, detector: DetectorDep) -> Any:
     """Detect the language of a text: `id`, `ms`, `en`, or `und` with confidence 0."""
     check_text_limits([body.text], settings)
@@ -119,7 +114,7 @@ async def detect(body: DetectRequest, settings: SettingsDep, detector: DetectorD
     return DetectResponse.of(await asyncio.to_thread(detector.detect, body.text))
 
 
-@v1.post("/summarize", response_model=SummarizeResponse, responses=_errors(413, 429, 504))
+@v1.post("/summarize", response_model=SummarizeResponse, responses=error_responses(413, 429, 504))
 async def summarize(
     body: SummarizeRequest, settings: SettingsDep, work: WorkDep
 ) -> SummarizeResponse:
@@ -144,7 +139,7 @@ async def summarize(
     return SummarizeResponse.of(result)
 
 
-@v1.post("/clean", response_model=CleanResponse, responses=_errors(413))
+@v1.post("/clean", response_model=CleanResponse, responses=error_responses(413))
 async def clean(body: CleanRequest, settings: SettingsDep) -> CleanResponse:
     """Remove news-site furniture from pasted text or an HTML page.
 
@@ -155,7 +150,7 @@ async def clean(body: CleanRequest, settings: SettingsDep) -> CleanResponse:
     return CleanResponse.of(await clean_article(body.text, body.html))
 
 
-@v1.post("/articles", response_model=ArticleResponse, responses=_errors(404, 413, 429, 504))
+@v1.post("/articles", response_model=ArticleResponse, responses=error_responses(404, 413, 429, 504))
 async def articles(
     body: ArticleRequest, settings: SettingsDep, work: WorkDep, glossaries: GlossariesDep
 ) -> ArticleResponse:

@@ -85,6 +85,11 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """A route's documented error answers: each status with the one error body."""
+    return {status: {"model": ErrorBody} for status in statuses}
+
+
 class Health(BaseModel):
     status: str = Field(examples=["ok"])
 
