@@ -79,8 +79,11 @@ ops.add_api_route("/readyz", readyz, methods=["HEAD"], include_in_schema=False)
     dependencies=[Depends(require_metrics_access)],
 )
 async def metrics(state: StateDep) -> Response:
-    """Prometheus metrics: requests, latency, queue depth, batches, tokens, cache (with API
-    keys set: `Authorization: Bearer` with WARTA_METRICS_TOKEN or a key)."""
+    """Prometheus metrics: requests, latency, queue depth, batches, tokens, cache.
+
+    With API keys (or WARTA_METRICS_TOKEN) set, send `Authorization: Bearer` with the token
+    or a key, unless WARTA_METRICS_PUBLIC=true.
+    """
     return Response(state.metrics.render(), media_type=CONTENT_TYPE)
 
 

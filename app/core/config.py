@@ -90,10 +90,10 @@ class Settings(BaseSettings):
         8192, ge=0, description="after WARTA_BODY_TIMEOUT_S, an upload's slowest average rate"
     )
     max_unkeyed_uploads: int = Field(
-        64, gt=0, description="bodies being received without a valid header key, all clients"
+        128, gt=0, description="bodies being received without a valid header key, all clients"
     )
     max_unkeyed_uploads_per_client: int = Field(
-        8, gt=0, description="bodies being received without a valid header key, one address"
+        16, gt=0, description="bodies being received without a valid header key, one address"
     )
     cache_shared: bool = Field(
         False, description="with API keys set, one sentence cache for all keys (else per key)"
