@@ -212,9 +212,9 @@ class ShieldMiddleware:
         try:
             await self.app(scope, receive, tracked)
         except ClientDisconnect:
-            # The client hung up mid-upload: nothing can be answered, nothing failed here
-            # (MetricsMiddleware counts it as 499).
-            log.info("client left during %s %s (499)", scope.get("method"), scope.get("path"))
+            # The client hung up mid-upload: nothing can be answered and nothing failed
+            # here (MetricsMiddleware counts and logs it as 499).
+            pass
         except asyncio.CancelledError:
             # The server cancels a request only when its time to stop is up (a request
             # still planning or checking, not waiting for the model): answer it like the
@@ -267,6 +267,8 @@ class MetricsMiddleware:
         finally:
             if status is None:
                 status = CLIENT_CLOSED if left else 500
+            if status == CLIENT_CLOSED:  # one line, never a traceback: the client's doing
+                log.info("client left during %s %s (499)", scope["method"], scope["path"])
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             self.metrics.observe_request(
                 route, scope["method"], status, time.perf_counter() - started

@@ -6,7 +6,10 @@ limits uvicorn lacks.
   headers slowly, or endlessly, is cut off; the body has its own limit in
   ``BodyLimitMiddleware``).
 - At most ``max_connections`` connections, and ``max_per_client`` from one address, so
-  one client cannot hold every connection. (Behind a reverse proxy every connection comes
+  one client cannot hold every connection. At the limit, a new connection first takes
+  the place of the connection that has waited longest without a request under way (idle,
+  or still sending headers), so a flood of idle or slow-header connections cannot lock
+  out clients that send whole requests. (Behind a reverse proxy every connection comes
   from the proxy: raise or disable the per-client cap there, and cap clients at the proxy.)
 - Requests the HTTP parser rejects, and every refusal above, are answered in the error
   shape of the request path's protocol (Warta's, DeepL's or LibreTranslate's; a
@@ -87,11 +90,13 @@ class GuardedProtocol(HttpToolsProtocol):
         self._refused = False
         # A refusal decided on arrival, sent once the request line shows its path.
         self._pending: tuple[int, str, str, str] | None = None
+        self._opened = 0.0  # loop time of connection_made
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self._opened = self.loop.time()
         limits = self.limits
-        if len(self.connections) > limits.max_connections:
+        if len(self.connections) > limits.max_connections and not self._evict_one():
             self._refuse_on_arrival(
                 503,
                 "too_many_connections",
@@ -110,6 +115,32 @@ class GuardedProtocol(HttpToolsProtocol):
             )
             return
         self._arm_header_timer()
+
+    def _idle(self) -> bool:
+        """No request under way: waiting for (the rest of) a request's headers."""
+        cycle = self.cycle
+        return (
+            self._awaiting_headers
+            and not self._refused
+            and self._pending is None
+            and (cycle is None or cycle.response_complete)
+            and not self.transport.is_closing()
+        )
+
+    def _evict_one(self) -> bool:
+        """Close the connection that has waited longest without a request under way (one
+        that never sent a byte first); False when every other one is busy."""
+        idle = [
+            c for c in self.connections if c is not self and isinstance(c, GuardedProtocol)
+        ]
+        idle = [c for c in idle if c._idle()]
+        if not idle:
+            return False
+        victim = min(idle, key=lambda c: (c._begun, c._opened))
+        victim._cancel_header_timer()
+        victim._count("evicted_at_capacity")
+        victim.transport.close()
+        return True
 
     def _from_this_client(self) -> int:
         host = self.client[0] if self.client else None

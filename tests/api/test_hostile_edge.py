@@ -161,7 +161,10 @@ def test_a_client_hanging_up_mid_request_is_a_499(edge_server: LiveServer) -> No
         time.sleep(0.2)
         sock.close()
     wait_for_metric(edge_server, "warta_requests_total", before + 2, status="499")
-    assert "Traceback" not in edge_server.output()
+    log = edge_server.output()
+    assert "Traceback" not in log
+    for path in ("/v2/translate", "/translate", "/v1/clean"):
+        assert f"client left during POST {path} (499)" in log
 
 
 def raw_exchange(server: LiveServer, data: bytes) -> Answer:
