@@ -4,6 +4,7 @@ the cache; without keys there is one cache."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -52,3 +53,28 @@ def test_without_keys_there_is_one_cache(make_app: AppFactory) -> None:
     with TestClient(make_app(engine)) as client:
         assert model_calls(client, engine, "/v1/translate", None) == 1
         assert model_calls(client, engine, "/v2/translate", None) == 0
+
+
+def job_calls(client: TestClient, engine: FakeEngine, key: str) -> int:
+    """How many sentences reached the engine for a one-item job of ``key``'s."""
+    before = sum(len(batch) for batch in engine.batches)
+    headers = {"Authorization": f"Bearer {key}"}
+    job = {"kind": "translate", "items": [{"id": "a", "texts": [SENTENCE]}]}
+    job["options"] = {"source_lang": "id"}
+    created = client.post("/v1/jobs", json=job, headers=headers)
+    assert created.status_code == 202, created.text
+    deadline = time.monotonic() + 30
+    while (
+        client.get(f"/v1/jobs/{created.json()['id']}", headers=headers).json()["status"] != "done"
+    ):
+        assert time.monotonic() < deadline, "the job never finished"
+        time.sleep(0.05)
+    return sum(len(batch) for batch in engine.batches) - before
+
+
+def test_a_jobs_sentences_are_not_another_keys_cache_hits(make_app: AppFactory) -> None:
+    engine = FakeEngine()
+    with TestClient(make_app(engine, api_keys="key-a,key-b", job_poll_s=0.05)) as client:
+        assert job_calls(client, engine, "key-a") == 1
+        assert job_calls(client, engine, "key-b") == 1  # not key-a's job's hit
+        assert model_calls(client, engine, "/v1/translate", "key-b") == 1  # nor interactive
