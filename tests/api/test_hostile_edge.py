@@ -67,12 +67,11 @@ def test_a_trickled_upload_is_cut_off_with_408_in_its_protocols_shape(
 ) -> None:
     sock = connect(edge_server, "127.0.0.40")
     sock.sendall(upload_head(path, headers))
-    started = time.monotonic()
     answer = read_answer(sock)  # nothing more is sent: under the minimum rate
     sock.close()
     assert_shape(answer, protocol, 408)
     assert answer.headers["connection"] == "close"
-    assert time.monotonic() - started < 10  # the 2 s grace, not the 30 s safety limit
+    assert "WARTA_UPLOAD_MIN_RATE_BPS" in answer.body.decode()  # the rate, not another limit
     assert keyed_translate_ok(edge_server)
 
 
@@ -95,12 +94,10 @@ def test_a_header_key_is_checked_before_the_body_is_read(
 ) -> None:
     sock = connect(edge_server)
     sock.sendall(upload_head(path, headers, length=50_000_000))  # the body never comes
-    started = time.monotonic()
     answer = read_answer(sock)
     sock.close()
-    assert_shape(answer, protocol, status)
+    assert_shape(answer, protocol, status)  # not the 408 of a body that never came
     assert answer.headers["connection"] == "close"
-    assert time.monotonic() - started < 1.5  # at once, not after the body deadline
 
 
 def test_unkeyed_uploads_are_capped_per_address_and_in_total(edge_server: LiveServer) -> None:
