@@ -18,6 +18,7 @@ from app.api.compat import CompatState
 from app.api.deps import AppState
 from app.api.documents import router as documents
 from app.api.errors import install_error_handlers
+from app.api.gate import GateLimits, UploadGateMiddleware
 from app.api.glossaries import router as glossaries
 from app.api.jobs import router as jobs
 from app.api.jobs import start_jobs, stop_jobs
@@ -25,7 +26,7 @@ from app.api.metrics import Metrics
 from app.api.middleware import BodyLimitMiddleware, MetricsMiddleware, ShieldMiddleware
 from app.api.routes import ops, v1
 from app.api.web import router as web
-from app.core.config import Settings
+from app.core.config import Settings, load_settings
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.cache import SentenceCache
 from app.engines.loader import Engines, load_engines
@@ -43,6 +44,18 @@ WARMUP_TEXT = "Harga beras naik lima persen bulan ini."
 MIN_BODY_BYTES = 4 * 1024 * 1024
 DOCS_ASSETS_URL = "/docs-assets"
 CLOSE_WAIT_S = 1.0  # at exit, how long a batch still generating is waited for
+
+
+def gate_limits(settings: Settings) -> GateLimits:
+    """What request bodies may hold before they have arrived (``app.api.gate``)."""
+    return GateLimits(
+        keys=tuple(settings.api_key_list),
+        max_unkeyed=settings.max_unkeyed_uploads,
+        max_unkeyed_per_client=settings.max_unkeyed_uploads_per_client,
+        grace_s=settings.body_timeout_s,
+        min_rate_bps=settings.upload_min_rate_bps,
+        apis=settings.compat_apis,
+    )
 
 
 def body_limit(settings: Settings) -> int:
@@ -66,7 +79,7 @@ def create_app(
     ``drivers`` replaces the local batcher of each model (``app.scale`` sends the units
     to model replicas elsewhere); every route reaches the models only through them.
     """
-    settings = settings or Settings()  # type: ignore[call-arg]  # filled from the environment
+    settings = settings or load_settings()  # from the environment; one line if unusable
     metrics = Metrics()
     state = AppState(settings=settings, metrics=metrics)
 
@@ -129,8 +142,10 @@ def create_app(
         timeout_s=settings.body_timeout_s,
         in_flight=metrics.in_flight,
         uploads=uploads,
+        apis=settings.compat_apis,
     )
-    app.add_middleware(ShieldMiddleware)
+    app.add_middleware(UploadGateMiddleware, limits=gate_limits(settings))  # before the body
+    app.add_middleware(ShieldMiddleware, apis=settings.compat_apis)
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: sees every answer
     return app
 

@@ -21,10 +21,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from prometheus_client import Counter
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
-from app.api.deps import AppState, get_work
+from app.api.deps import AppState, cache_space, get_work
 from app.api.errors import describe_problems
+from app.api.gate import BodyRefused
 from app.api.metrics import Metrics
 from app.core.config import Settings
 from app.core.errors import WartaError
@@ -129,7 +131,9 @@ async def _translate(state: AppState, job: CompatJob, abandoned: Abandoned) -> l
     # The work outlives the request that started it: it stops at the server's deadline or
     # when every client waiting for it has gone (see app.services.coalesce).
     scope = RequestScope(
-        deadline=time.monotonic() + state.settings.request_timeout_s, disconnected=abandoned
+        deadline=time.monotonic() + state.settings.request_timeout_s,
+        disconnected=abandoned,
+        cache_space=cache_space(state.settings, job.account),
     )
     work = get_work(state, scope)
     options = job.text_options
@@ -211,6 +215,8 @@ def shaped_route(answer: Answer) -> type[APIRoute]:
             async def handle(request: Request) -> Response:
                 try:
                     return await handler(request)
+                except (ClientDisconnect, BodyRefused):
+                    raise  # answered at the edge: the client left, or its body was refused
                 except Exception as exc:  # noqa: BLE001 - every error gets the protocol's shape
                     return answer(*_classify(exc, request))
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.api.compat import ProtocolError, key_account, shaped_route
 from app.api.deps import StateDep, accepting_work
+from app.api.shapes import deepl_shape
 from app.core.errors import Unauthorized
 
 TARGETS = {"EN": "EN-GB", "EN-GB": "EN-GB", "EN-US": "EN-US"}  # all three mean English here
@@ -21,8 +22,8 @@ INVALID = "Value for '{name}' not supported: {why}."
 
 def deepl_error(status: int, message: str, headers: dict[str, str]) -> Response:
     """An error as DeepL answers it (a bad key is 403 there, every invalid request 400)."""
-    status = {401: 403, 422: 400}.get(status, status)
-    return JSONResponse({"message": message}, status_code=status, headers=headers or None)
+    status, body = deepl_shape(status, message)
+    return JSONResponse(body, status_code=status, headers=headers or None)
 
 
 class DeepLError(BaseModel):

@@ -82,11 +82,26 @@ def get_settings(state: StateDep) -> Settings:
     return state.settings
 
 
-def request_scope(request: Request, state: StateDep) -> RequestScope:
-    """This request's deadline and a way to notice that its client went away."""
+_bearer = HTTPBearer(auto_error=False, description="One of the keys in WARTA_API_KEYS")
+CredentialsDep = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+
+
+def cache_space(settings: Settings, account: str | None) -> str:
+    """The sentence-cache space of an account: its own once API keys are set, unless
+    ``WARTA_CACHE_SHARED`` shares one cache between them all."""
+    if not settings.api_key_list or settings.cache_shared or not account:
+        return ""
+    return account
+
+
+def request_scope(request: Request, state: StateDep, credentials: CredentialsDep) -> RequestScope:
+    """This request's deadline, a way to notice that its client went away, and its key's
+    sentence-cache space."""
+    owner = owner_for_key(credentials.credentials) if credentials is not None else None
     return RequestScope(
         deadline=time.monotonic() + state.settings.request_timeout_s,
         disconnected=request.is_disconnected,
+        cache_space=cache_space(state.settings, owner),
     )
 
 
@@ -125,9 +140,6 @@ def get_detector(state: StateDep) -> LanguageDetector:
     return state.detector
 
 
-_bearer = HTTPBearer(auto_error=False, description="One of the keys in WARTA_API_KEYS")
-
-
 def require_api_key(
     state: StateDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
@@ -149,6 +161,27 @@ def require_api_key(
     if not matched:
         raise Unauthorized(
             "The API key is not valid; check the key you were given.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def require_metrics_access(state: StateDep, credentials: CredentialsDep) -> None:
+    """/metrics is open when nothing is secret (no keys, no metrics token) or an operator
+    said so (``WARTA_METRICS_PUBLIC``); otherwise it needs ``WARTA_METRICS_TOKEN`` or one
+    of the API keys, as ``Authorization: Bearer``: its counters would tell one key about
+    the others' traffic."""
+    settings = state.settings
+    allowed = [*settings.api_key_list, *filter(None, [settings.metrics_token])]
+    if settings.metrics_public or not allowed:
+        return
+    given = credentials.credentials.encode() if credentials is not None else b""
+    matched = False
+    for key in allowed:  # every one compared, in constant time
+        matched |= hmac.compare_digest(given, key.encode())
+    if not matched:
+        raise Unauthorized(
+            "The metrics need a key: send `Authorization: Bearer TOKEN` with the "
+            "WARTA_METRICS_TOKEN or an API key (or set WARTA_METRICS_PUBLIC=true).",
             headers={"WWW-Authenticate": "Bearer"},
         )
 

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.shapes import protocol_of, shaped
 from app.core.errors import WartaError
 
 HTTP_CODES = {
@@ -47,9 +48,20 @@ def error_response(
     )
 
 
+def path_error(
+    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None
+) -> JSONResponse:
+    """An error in the shape of the protocol its path speaks (an unknown path under
+    ``/v2/`` is DeepL's, ``/translate`` LibreTranslate's), else Warta's."""
+    state = getattr(request.app.state, "warta", None)
+    apis = state.settings.compat_apis if state is not None else frozenset()
+    status, body = shaped(protocol_of(request.url.path, apis), status, code, message)
+    return JSONResponse(body, status_code=status, headers=headers or None)
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, WartaError)
-    return error_response(exc.status, exc.code, exc.message, exc.headers)
+    return path_error(request, exc.status, exc.code, exc.message, exc.headers)
 
 
 # Why the JSON parser could not read a body (FastAPI answers 400 and chains the cause).
@@ -70,7 +82,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         or (exc.detail if isinstance(exc.detail, str) else "The request was not accepted.")
     )
     headers = dict(exc.headers) if exc.headers else None
-    return error_response(status, HTTP_CODES.get(status, "http_error"), message, headers)
+    return path_error(request, status, HTTP_CODES.get(status, "http_error"), message, headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -80,7 +92,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     if content_type and "json" not in content_type:
         message += f" The body was sent as {content_type}: send JSON with the header "
         message += "`Content-Type: application/json`."
-    return error_response(422, "invalid_input", message)
+    return path_error(request, 422, "invalid_input", message, None)
 
 
 def describe_problems(errors: Sequence[Any]) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -21,7 +22,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from app.api.deps import AppState, OwnerDep, StateDep, require_api_key
+from app.api.deps import AppState, OwnerDep, StateDep, cache_space, require_api_key
 from app.api.job_schemas import UPLOAD_FORM, JobCreated, JobList, JobOut, JobRequest
 from app.api.routes import _summaries_from_docstrings
 from app.api.schemas import error_responses
@@ -37,10 +38,20 @@ from app.jobs.intake import (
     position,
     submit,
 )
-from app.jobs.runner import JobRunner, RunnerConfig
+from app.jobs.runner import Handler, JobRunner, Outcome, RunnerConfig
 from app.jobs.worker import batch_work
 from app.services.glossaries import GLOSSARIES, snapshot
-from app.store import JobInfo, Store, cancel_job, get_job, list_jobs, open_store, read_results
+from app.services.work import Work
+from app.store import (
+    ClaimedItem,
+    JobInfo,
+    Store,
+    cancel_job,
+    get_job,
+    list_jobs,
+    open_store,
+    read_results,
+)
 from app.store.db import utcnow
 
 RESULTS_PAGE = 200
@@ -76,11 +87,24 @@ async def start_jobs(state: AppState) -> None:
         state.engines,
     )
     if settings.job_runner and pipeline and batcher and detector and engines:
-        work = batch_work(pipeline, batcher, state.summarization_batcher, detector, engines)
+        summaries = state.summarization_batcher
+        work = partial(batch_work, pipeline, batcher, summaries, detector, engines)
         state.runner = JobRunner(
-            state.store, item_handler(work, settings), RunnerConfig.of(settings)
+            state.store, per_job_handler(work, settings), RunnerConfig.of(settings)
         )
         state.runner.start()
+
+
+def per_job_handler(work: Callable[[str], Work], settings: Settings) -> Handler:
+    """Items answered through ``work(cache_space)``: with API keys set, each job's
+    sentences are cached apart, so no key learns from cache hits (or their counters on
+    /metrics) what another key's jobs translated."""
+
+    async def handle(item: ClaimedItem) -> Outcome:
+        space = cache_space(settings, f"job-{item.job_id}")
+        return await item_handler(work(space), settings)(item)
+
+    return handle
 
 
 async def stop_jobs(state: AppState) -> None:

@@ -30,6 +30,7 @@ from app.api.compat import (
 from app.api.deps import DetectorDep, SettingsDep, StateDep, accepting_work
 from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings
+from app.api.shapes import libre_shape
 from app.core.config import Settings
 from app.services.options import PLAIN, TextOptions
 
@@ -42,10 +43,8 @@ INVALID = "Invalid request: invalid {name} parameter ({why})"
 
 def libre_error(status: int, message: str, headers: dict[str, str]) -> Response:
     """An error as LibreTranslate answers it: 400 for anything invalid or too long."""
-    status = {401: 403, 413: 400, 422: 400}.get(status, status)
-    if status == 429:
-        message = f"Slowdown: {message}"
-    return JSONResponse({"error": message}, status_code=status, headers=headers or None)
+    status, body = libre_shape(status, message)
+    return JSONResponse(body, status_code=status, headers=headers or None)
 
 
 class LibreError(BaseModel):

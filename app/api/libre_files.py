@@ -1,10 +1,13 @@
 """LibreTranslate file translation: ``/translate_file`` queues the upload as one of
 Warta's durable document jobs and, as LibreTranslate does, answers once it is translated
 with a ``translatedFileUrl`` under ``/download_file/``. The URL is the file's secret (it
-carries a random key), so the download needs no ``api_key``, as in LibreTranslate."""
+carries the document's random id and secret, nothing derived from a key), so the download
+needs no ``api_key``, as in LibreTranslate. The URL starts with ``WARTA_PUBLIC_URL``, or is
+relative to the server without it: never built from the request's Host header."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import Request, Response
@@ -21,10 +24,12 @@ from app.api.compat_documents import (
     wait_finished,
 )
 from app.api.deps import StateDep
-from app.api.jobs import StoreDep
+from app.api.jobs import JOB_ID, StoreDep
 from app.api.libre import INVALID, MISSING, TARGET, libre_account, router_for
 from app.api.params import validate
 from app.api.routes import _summaries_from_docstrings
+from app.core.errors import NotFound
+from app.store import keyed_job_owner
 
 router = router_for("LibreTranslate files")
 
@@ -76,9 +81,9 @@ async def translate_file(request: Request, state: StateDep, store: StoreDep) -> 
     info = await wait_finished(store, info, account, state.settings.request_timeout_s)
     if finished(info) and info.job.status != "done":
         raise ProtocolError(400, failure(info))
-    token = f"{document_id}.{key}.{account}"
-    url = request.url_for("download_file", token=token, filename=info.name)
-    return FileAnswer(translatedFileUrl=str(url))
+    token = f"{document_id}.{key}"
+    path = request.app.url_path_for("download_file", token=token, filename=info.name)
+    return FileAnswer(translatedFileUrl=(state.settings.public_url or "") + path)
 
 
 @router.get(
@@ -88,11 +93,13 @@ async def translate_file(request: Request, state: StateDep, store: StoreDep) -> 
 )
 async def download_file(token: str, filename: str, store: StoreDep) -> Response:
     """A translated file, at the URL that `/translate_file` gave."""
-    document_id, _, rest = token.partition(".")
-    key, _, account = rest.partition(".")
-    if not key:
-        raise ProtocolError(404, "No such file.")
-    info = await find_document(store, document_id, account, key)
+    document_id, _, key = token.partition(".")
+    owner = None
+    if key and JOB_ID.fullmatch(document_id):
+        owner = await asyncio.to_thread(keyed_job_owner, store, document_id, key)
+    if owner is None:
+        raise NotFound("Document not found: check the document_id and document_key.")
+    info = await find_document(store, document_id, owner, None)
     if not finished(info):
         raise ProtocolError(503, "The file is still being translated; try again shortly.")
     if info.job.status != "done":

@@ -10,10 +10,12 @@ import logging
 import time
 from collections.abc import Mapping
 
-from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.gate import BodyRefused
 from app.api.metrics import InFlight, Metrics
+from app.api.shapes import shaped_bytes
 from app.services.batcher import STOPPING
 
 log = logging.getLogger(__name__)
@@ -30,11 +32,20 @@ def error_body(code: str, message: str) -> bytes:
 
 
 async def send_error(
-    send: Send, status: int, code: str, message: str, *, close: bool = False
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    *,
+    close: bool = False,
+    scope: Scope | None = None,
+    apis: frozenset[str] = frozenset(),
 ) -> None:
-    """Send a complete JSON error response in Warta's one error shape; ``close`` when the
-    rest of the request will not be read (the connection cannot carry another one)."""
-    body = error_body(code, message)
+    """Send a complete JSON error response in the error shape of ``scope``'s path (Warta's
+    without one); ``close`` when the rest of the request will not be read (the connection
+    cannot carry another one)."""
+    path = scope["path"] if scope is not None else ""
+    status, body = shaped_bytes(path, apis, status, code, message)
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if close:
         headers.append((b"connection", b"close"))
@@ -49,7 +60,7 @@ class BodyLimitMiddleware:
 
     ``uploads`` maps paths that take multipart file uploads to their own, larger cap: such
     a body is passed on as it arrives (the handler spools it to disk), with no time limit,
-    and reading past the cap raises a 413.
+    and reading past the cap ends it with a 413 (``BodyRefused``).
     """
 
     def __init__(
@@ -59,12 +70,14 @@ class BodyLimitMiddleware:
         timeout_s: float | None = None,
         in_flight: InFlight | None = None,
         uploads: Mapping[str, int] | None = None,
+        apis: frozenset[str] = frozenset(),
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.timeout_s = timeout_s
         self.in_flight = in_flight or InFlight()
         self.uploads = dict(uploads or {})
+        self.apis = apis
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,7 +89,7 @@ class BodyLimitMiddleware:
         if upload_cap is not None and content_type.startswith(b"multipart/form-data"):
             if declared is not None and declared.strip().isdigit() and int(declared) > upload_cap:
                 message = _upload_too_large(upload_cap)
-                await send_error(send, 413, "body_too_large", message, close=True)
+                await self._error(scope, send, 413, "body_too_large", message)
                 return
             self.in_flight.count += 1
             try:
@@ -86,16 +99,17 @@ class BodyLimitMiddleware:
             return
         if declared is not None:
             if not declared.strip().isdigit():
-                await send_error(send, 400, "bad_request", "Content-Length is not a number.")
+                message = "Content-Length is not a number."
+                await self._error(scope, send, 400, "bad_request", message)
                 return
             if int(declared) > self.max_bytes:
-                await send_error(send, 413, "body_too_large", self._too_large(), close=True)
+                await self._error(scope, send, 413, "body_too_large", self._too_large())
                 return
         try:
             async with asyncio.timeout(self.timeout_s):
-                body = await self._read(receive, send)
+                body = await self._read(scope, receive, send)
         except TimeoutError:
-            await send_error(send, 408, "request_timeout", self._too_slow(), close=True)
+            await self._error(scope, send, 408, "request_timeout", self._too_slow())
             return
         if body is None:
             return
@@ -106,7 +120,11 @@ class BodyLimitMiddleware:
         finally:
             self.in_flight.count -= 1
 
-    async def _read(self, receive: Receive, send: Send) -> bytes | None:
+    async def _error(self, scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+        """An error in the path's shape; the connection closes (the body is not read)."""
+        await send_error(send, status, code, message, close=True, scope=scope, apis=self.apis)
+
+    async def _read(self, scope: Scope, receive: Receive, send: Send) -> bytes | None:
         """The whole body, or None once a response was sent or the client left."""
         chunks: list[bytes] = []
         size = 0
@@ -117,7 +135,7 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await send_error(send, 413, "body_too_large", self._too_large(), close=True)
+                await self._error(scope, send, 413, "body_too_large", self._too_large())
                 return None
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -144,7 +162,7 @@ def _capped(receive: Receive, cap: int) -> Receive:
         message = await receive()
         size += len(message.get("body", b""))
         if size > cap:
-            raise HTTPException(413, _upload_too_large(cap))
+            raise BodyRefused(413, "body_too_large", _upload_too_large(cap))
         return message
 
     return capped
@@ -173,8 +191,9 @@ class ShieldMiddleware:
     after a complete response is only logged. (A half-sent response can only end by
     closing the connection, so that one is left to the server.)"""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, apis: frozenset[str] = frozenset()) -> None:
         self.app = app
+        self.apis = apis  # the compatible APIs served, whose paths get their error shape
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -192,17 +211,25 @@ class ShieldMiddleware:
 
         try:
             await self.app(scope, receive, tracked)
+        except ClientDisconnect:
+            # The client hung up mid-upload: nothing can be answered and nothing failed
+            # here (MetricsMiddleware counts and logs it as 499).
+            pass
         except asyncio.CancelledError:
             # The server cancels a request only when its time to stop is up (a request
             # still planning or checking, not waiting for the model): answer it like the
             # ones the batchers answered, rather than with the server's plain-text 500.
             if started:
                 raise
-            await send_error(send, 503, "model_not_ready", STOPPING, close=True)
+            await send_error(
+                send, 503, "model_not_ready", STOPPING, close=True, scope=scope, apis=self.apis
+            )
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not started:
-                await send_error(send, 500, "internal_error", INTERNAL_ERROR)
+                await send_error(
+                    send, 500, "internal_error", INTERNAL_ERROR, scope=scope, apis=self.apis
+                )
             elif not complete:
                 raise
 
@@ -240,6 +267,8 @@ class MetricsMiddleware:
         finally:
             if status is None:
                 status = CLIENT_CLOSED if left else 500
+            if status == CLIENT_CLOSED:  # one line, never a traceback: the client's doing
+                log.info("client left during %s %s (499)", scope["method"], scope["path"])
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             self.metrics.observe_request(
                 route, scope["method"], status, time.perf_counter() - started

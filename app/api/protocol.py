@@ -6,10 +6,15 @@ limits uvicorn lacks.
   headers slowly, or endlessly, is cut off; the body has its own limit in
   ``BodyLimitMiddleware``).
 - At most ``max_connections`` connections, and ``max_per_client`` from one address, so
-  one client cannot hold every connection. (Behind a reverse proxy every connection comes
+  one client cannot hold every connection. At the limit, a new connection first takes
+  the place of the connection that has waited longest without a request under way (idle,
+  or still sending headers), so a flood of idle or slow-header connections cannot lock
+  out clients that send whole requests. (Behind a reverse proxy every connection comes
   from the proxy: raise or disable the per-client cap there, and cap clients at the proxy.)
-- Requests the HTTP parser rejects, and every refusal above, are answered in Warta's one
-  error shape, then the connection is closed after a short linger (so the answer is read
+- Requests the HTTP parser rejects, and every refusal above, are answered in the error
+  shape of the request path's protocol (Warta's, DeepL's or LibreTranslate's; a
+  connection refused on arrival waits up to ``LINGER_S`` for its request line to learn
+  the path), then the connection is closed after a short linger (so the answer is read
   rather than lost to a reset).
 """
 
@@ -24,7 +29,7 @@ from typing import Any, ClassVar
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from app.api.middleware import error_body
+from app.api.shapes import shaped_bytes
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +49,21 @@ class ConnectionLimits:
     max_per_client: int  # 0: no per-client cap
     max_header_bytes: int = 64 * 1024
     on_refused: Callable[[str], None] | None = None  # called with the reason, for metrics
+    apis: frozenset[str] = frozenset()  # compatible APIs served: their paths' error shape
 
 
-def raw_error(status: int, code: str, message: str, retry_after: int | None = None) -> bytes:
-    """A complete HTTP/1.1 error response in the one error shape, closing the connection."""
-    body = error_body(code, message)
+def raw_error(
+    status: int,
+    code: str,
+    message: str,
+    retry_after: int | None = None,
+    *,
+    path: str = "",
+    apis: frozenset[str] = frozenset(),
+) -> bytes:
+    """A complete HTTP/1.1 error response in the error shape of ``path``'s protocol,
+    closing the connection."""
+    status, body = shaped_bytes(path, apis, status, code, message)
     head = [
         f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}",
         "content-type: application/json",
@@ -73,12 +88,16 @@ class GuardedProtocol(HttpToolsProtocol):
         self._header_bytes = 0
         self._begun = False  # some bytes of a request arrived
         self._refused = False
+        # A refusal decided on arrival, sent once the request line shows its path.
+        self._pending: tuple[int, str, str, str] | None = None
+        self._opened = 0.0  # loop time of connection_made
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self._opened = self.loop.time()
         limits = self.limits
-        if len(self.connections) > limits.max_connections:
-            self._refuse(
+        if len(self.connections) > limits.max_connections and not self._evict_one():
+            self._refuse_on_arrival(
                 503,
                 "too_many_connections",
                 f"The server has {limits.max_connections} connections open, its limit "
@@ -87,7 +106,7 @@ class GuardedProtocol(HttpToolsProtocol):
             )
             return
         if limits.max_per_client and self._from_this_client() > limits.max_per_client:
-            self._refuse(
+            self._refuse_on_arrival(
                 429,
                 "too_many_connections",
                 f"This client already has {limits.max_per_client} connections open, the "
@@ -97,12 +116,54 @@ class GuardedProtocol(HttpToolsProtocol):
             return
         self._arm_header_timer()
 
+    def _idle(self) -> bool:
+        """No request under way: waiting for (the rest of) a request's headers."""
+        cycle = self.cycle
+        return (
+            self._awaiting_headers
+            and not self._refused
+            and self._pending is None
+            and (cycle is None or cycle.response_complete)
+            and not self.transport.is_closing()
+        )
+
+    def _evict_one(self) -> bool:
+        """Close the connection that has waited longest without a request under way (one
+        that never sent a byte first); False when every other one is busy."""
+        idle = [
+            c for c in self.connections if c is not self and isinstance(c, GuardedProtocol)
+        ]
+        idle = [c for c in idle if c._idle()]
+        if not idle:
+            return False
+        victim = min(idle, key=lambda c: (c._begun, c._opened))
+        victim._cancel_header_timer()
+        victim._count("evicted_at_capacity")
+        victim.transport.close()
+        return True
+
     def _from_this_client(self) -> int:
         host = self.client[0] if self.client else None
         peers = (getattr(c, "client", None) for c in self.connections)
         return sum(1 for peer in peers if peer and peer[0] == host)
 
+    def _refuse_on_arrival(self, status: int, code: str, message: str, reason: str) -> None:
+        """Refuse once the request line arrives (its path picks the error shape), or
+        after ``LINGER_S`` without one."""
+        self._pending = (status, code, message, reason)
+        self.loop.call_later(LINGER_S, self._refuse_pending, "")
+
+    def _refuse_pending(self, path: str) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._refuse(*pending, path=path)
+
     def data_received(self, data: bytes) -> None:
+        if self._pending is not None:
+            target = data.split(b"\r\n", 1)[0].split(b" ")
+            path = target[1].split(b"?", 1)[0].decode("latin-1") if len(target) > 1 else ""
+            self._refuse_pending(path)
+            return
         if self._refused:
             return  # lingering: read and drop, so closing does not reset the connection
         if self._awaiting_headers:
@@ -173,8 +234,11 @@ class GuardedProtocol(HttpToolsProtocol):
             "header_timeout",
         )
 
-    def _refuse(self, status: int, code: str, message: str, reason: str) -> None:
-        """Answer in the error shape, stop reading requests, close after a short linger."""
+    def _refuse(
+        self, status: int, code: str, message: str, reason: str, path: str | None = None
+    ) -> None:
+        """Answer in the error shape of ``path`` (default: the request's, once its line has
+        arrived), stop reading requests, close after a short linger."""
         if self._refused:
             return
         self._refused = True
@@ -187,10 +251,17 @@ class GuardedProtocol(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         retry = 1 if status in (429, 503) else None
-        self.transport.write(raw_error(status, code, message, retry))
+        where = self._path() if path is None else path
+        answer = raw_error(status, code, message, retry, path=where, apis=self.limits.apis)
+        self.transport.write(answer)
         if self.transport.can_write_eof():
             self.transport.write_eof()
         self.loop.call_later(LINGER_S, self.transport.close)
+
+    def _path(self) -> str:
+        """The path of the request being read, or "" before its request line."""
+        url = getattr(self, "url", b"") if self._begun else b""
+        return bytes(url).split(b"?", 1)[0].decode("latin-1")
 
     def _count(self, reason: str) -> None:
         log.info("connection from %s refused or closed: %s", self.client, reason)

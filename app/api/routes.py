@@ -17,6 +17,7 @@ from app.api.deps import (
     WorkDep,
     accepting_work,
     require_api_key,
+    require_metrics_access,
 )
 from app.api.metrics import CONTENT_TYPE
 from app.api.schemas import (
@@ -71,9 +72,18 @@ ops.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False
 ops.add_api_route("/readyz", readyz, methods=["HEAD"], include_in_schema=False)
 
 
-@ops.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}})
+@ops.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE: {}}}, **error_responses(401)},
+    dependencies=[Depends(require_metrics_access)],
+)
 async def metrics(state: StateDep) -> Response:
-    """Prometheus metrics: requests, latency, queue depth, batches, tokens, cache."""
+    """Prometheus metrics: requests, latency, queue depth, batches, tokens, cache.
+
+    With API keys (or WARTA_METRICS_TOKEN) set, send `Authorization: Bearer` with the token
+    or a key, unless WARTA_METRICS_PUBLIC=true.
+    """
     return Response(state.metrics.render(), media_type=CONTENT_TYPE)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import resource
 import socket
 import sys
 import time
@@ -28,6 +29,7 @@ from app.core.config import Settings
 log = logging.getLogger(__name__)
 
 FINAL_S = 3.0  # of the shutdown budget, kept for answering 503s, closing and exiting
+FILES_BESIDES_CONNECTIONS = 256  # models, the database, spooled uploads, logs
 
 
 class DrainingServer(uvicorn.Server):
@@ -71,12 +73,36 @@ def connection_limits(settings: Settings, state: AppState) -> ConnectionLimits:
         max_connections=settings.max_connections,
         max_per_client=settings.max_connections_per_client,
         on_refused=state.metrics.connection_refused,
+        apis=settings.compat_apis,
     )
+
+
+def raise_file_limit(max_connections: int) -> None:
+    """Lift this process's soft limit on open files towards its hard limit: each
+    connection is one, and the default soft limit (often 1024) would make the server
+    fail to accept below ``WARTA_MAX_CONNECTIONS``. Warns when even the hard limit is
+    too low (the operator raises it: ``ulimit -n``, or compose's ``ulimits: nofile``)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = max_connections + FILES_BESIDES_CONNECTIONS
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        soft = wanted
+    if soft != resource.RLIM_INFINITY and soft < max_connections + FILES_BESIDES_CONNECTIONS:
+        log.warning(
+            "this process may open only %d files, fewer than WARTA_MAX_CONNECTIONS=%d needs "
+            "(%d); raise its limit (ulimit -n) or lower WARTA_MAX_CONNECTIONS",
+            soft,
+            max_connections,
+            max_connections + FILES_BESIDES_CONNECTIONS,
+        )
 
 
 def run_server(app: FastAPI, settings: Settings) -> NoReturn:
     """Serve ``app`` (built by ``create_app``) until stopped, then end the process."""
     state: AppState = app.state.warta
+    raise_file_limit(settings.max_connections)
     config = uvicorn.Config(
         app,
         host=settings.host,

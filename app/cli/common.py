@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from app.core.config import Settings
+from app.core.config import ConfigurationError, Settings, load_settings
 from app.core.errors import WartaError
 from app.services.work import Work
 
@@ -77,8 +77,8 @@ def settings_from(**overrides: Any) -> Settings:
     """Settings from the environment, with the CLI flags that were given on top."""
     given = {key: value for key, value in overrides.items() if value is not None}
     try:
-        return Settings(**given)
-    except ValueError as exc:
+        return load_settings(**given)
+    except ConfigurationError as exc:
         raise fail(str(exc)) from None
 
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 COMPAT_APIS = ("deepl", "libretranslate")
@@ -85,6 +85,25 @@ class Settings(BaseSettings):
     document_max_bytes: int = Field(20 * 1024 * 1024, gt=0)
     glossary_max_entries: int = Field(10_000, gt=0, description="entries in one glossary")
 
+    # The edge: what a client without a key may hold, and who reads what.
+    upload_min_rate_bps: int = Field(
+        8192, ge=0, description="after WARTA_BODY_TIMEOUT_S, an upload's slowest average rate"
+    )
+    max_unkeyed_uploads: int = Field(
+        128, gt=0, description="bodies being received without a valid header key, all clients"
+    )
+    max_unkeyed_uploads_per_client: int = Field(
+        16, gt=0, description="bodies being received without a valid header key, one address"
+    )
+    cache_shared: bool = Field(
+        False, description="with API keys set, one sentence cache for all keys (else per key)"
+    )
+    metrics_token: str | None = Field(None, description="a bearer token that reads /metrics")
+    metrics_public: bool = Field(False, description="/metrics without a key (private networks)")
+    public_url: str | None = Field(
+        None, description="the server's public base URL, for absolute links (never Host)"
+    )
+
     @field_validator("device")
     @classmethod
     def _check_device(cls, value: str) -> str:
@@ -94,6 +113,47 @@ class Settings(BaseSettings):
         ):
             return value
         raise ValueError("device must be auto, cpu, cuda, cuda:N or mps")
+
+    @field_validator("api_keys")
+    @classmethod
+    def _check_api_keys(cls, value: str | None) -> str | None:
+        # Empty means unset (compose passes ``${WARTA_API_KEYS:-}``); anything else must be
+        # a clean list, since a stray separator or space would switch authentication off
+        # or admit an empty key.
+        if value is None or value == "":
+            return None
+        keys = [key.strip() for key in value.split(",")]
+        if not any(keys):
+            raise ValueError(
+                "WARTA_API_KEYS holds separators or spaces but no key, which would switch "
+                "authentication off: set comma-separated keys, or leave it unset"
+            )
+        if not all(keys):
+            raise ValueError(
+                "WARTA_API_KEYS has an empty key between its commas: remove the extra comma"
+            )
+        if any(len(key.split()) != 1 for key in keys):
+            raise ValueError(
+                "a key in WARTA_API_KEYS contains a space, so no client could send it: "
+                "use keys without spaces"
+            )
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _check_metrics_token(cls, value: str | None) -> str | None:
+        if value is not None and value != "" and len(value.split()) != 1:
+            raise ValueError("WARTA_METRICS_TOKEN must be one word without spaces, or unset")
+        return value or None
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
+            raise ValueError("WARTA_PUBLIC_URL must be an http:// or https:// base URL")
+        return value.rstrip("/")
 
     @field_validator("compat")
     @classmethod
@@ -135,3 +195,21 @@ class Settings(BaseSettings):
     @property
     def cache_path(self) -> Path:
         return self.cache_dir.expanduser()
+
+
+class ConfigurationError(ValueError):
+    """Settings that cannot be used; the message is one line naming each problem."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment with ``overrides`` on top, or ``ConfigurationError``
+    with one line (pydantic's own message spans several, with links)."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]  # names checked by pydantic
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = "WARTA_" + "_".join(str(part) for part in error["loc"]).upper()
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(message if name in message else f"{name}: {message}")
+        raise ConfigurationError("; ".join(problems)) from None

@@ -51,10 +51,12 @@ def batch_work(
     summarization: Driver | None,
     detector: LanguageDetector,
     engines: Engines,
+    cache_space: str = "",
 ) -> Work:
     """The services for jobs: through the batchers at ``batch`` priority, below every
-    interactive request, each item's sentences queued ``PACE_UNITS`` at a time."""
-    scope = RequestScope(priority="batch")
+    interactive request, each item's sentences queued ``PACE_UNITS`` at a time, with
+    the sentence cache's ``cache_space`` (``RequestScope``)."""
+    scope = RequestScope(priority="batch", cache_space=cache_space)
     return work_through(
         pipeline,
         paced(translation.runner(scope)),

@@ -128,8 +128,9 @@ class RemoteDriver:
             return []
         left = _time_left(scope)
         priority = scope.priority if scope is not None else "interactive"
+        space = scope.cache_space if scope is not None else ""
         response = self._handle.generate.remote(
-            list(texts), list(lengths), options, left, priority
+            list(texts), list(lengths), options, left, priority, space
         )
         assert isinstance(response, DeploymentResponse)  # a unary method, not a stream
         self._in_flight += len(texts)

@@ -85,11 +85,12 @@ class ModelReplica:
         options: GenerationOptions,
         timeout_s: float | None,
         priority: Priority = "interactive",
+        cache_space: str = "",
     ) -> list[str]:
         """One output per text, through this replica's batcher at the caller's priority,
-        within ``timeout_s``."""
+        within ``timeout_s``, with the caller's sentence-cache space (its key's own)."""
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        scope = RequestScope(deadline, priority=priority)
+        scope = RequestScope(deadline, priority=priority, cache_space=cache_space)
         return await self._driver.submit(texts, lengths, options, scope)
 
     def stats(self) -> dict[str, Any]:

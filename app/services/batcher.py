@@ -94,6 +94,11 @@ class Driver(Protocol):
         ...
 
 
+def cache_name(model: str, space: str) -> str:
+    """The name a model's outputs are cached under in one cache space."""
+    return f"{model}\x1f{space}" if space else model
+
+
 class Batcher:
     """Collects units from concurrent requests into shared engine calls."""
 
@@ -175,7 +180,7 @@ class Batcher:
         if not texts:
             return []
         scope = scope or RequestScope()
-        name = self.engine.info.name
+        name = cache_name(self.engine.info.name, scope.cache_space)
         found = self.cache.lookup(name, texts, options) if self.cache else [None] * len(texts)
         missing = [i for i, text in enumerate(found) if text is None]
         if not missing:
@@ -214,6 +219,7 @@ class Batcher:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[str]] = loop.create_future()
         job = Job(texts, lengths, options, scope.priority, scope.deadline, future, loop)
+        job.cache_space = scope.cache_space
         self._enqueue(job)
         try:
             return await wait_for_outputs(job, scope)
@@ -240,6 +246,19 @@ class Batcher:
             self._pending[job.priority] += job.queued
             self._pending_tokens += sum(job.lengths)
             self._cond.notify()
+
+    def _remember(
+        self, items: list[tuple[Job, int]], outputs: dict[str, str], options: GenerationOptions
+    ) -> None:
+        """Store each output in the cache space of every request that asked for it."""
+        assert self.cache is not None
+        spaces: dict[str, dict[str, str]] = {}
+        for job, i in items:
+            text = job.texts[i]
+            spaces.setdefault(job.cache_space, {})[text] = outputs[text]
+        for space, found in spaces.items():
+            name = cache_name(self.engine.info.name, space)
+            self.cache.store(name, list(found), list(found.values()), options)
 
     def _retry_after(self) -> int:
         if self._rate <= 0:
@@ -324,7 +343,7 @@ class Batcher:
         seconds = time.perf_counter() - started
         self._rate = len(unique) / max(seconds, 1e-6) * 0.3 + self._rate * 0.7
         if self.cache is not None:
-            self.cache.store(self.engine.info.name, unique, outputs, options)
+            self._remember(items, dict(zip(unique, outputs, strict=True)), options)
         if self.observer is not None:
             tokens = {t: job.lengths[i] for (job, i), t in zip(items, texts, strict=True)}
             self.observer(len(unique), sum(tokens.values()), seconds)

@@ -73,6 +73,7 @@ class Job:
     outputs: list[str] = field(default_factory=list)
     remaining: int = 0  # units without an output yet (queued or running)
     dead: bool = False
+    cache_space: str = ""  # whose sentence cache its outputs go to (RequestScope's)
 
     def __post_init__(self) -> None:
         self.order = sorted(range(len(self.texts)), key=lambda i: self.lengths[i])

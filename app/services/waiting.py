@@ -29,6 +29,9 @@ class RequestScope:
     deadline: float | None = None  # time.monotonic() value
     disconnected: Callable[[], Awaitable[bool]] | None = None
     priority: Priority = "interactive"
+    # Whose sentence cache this work reads and fills: with API keys set, each key's own
+    # (so no key learns which sentences another translated), "" for the shared one.
+    cache_space: str = ""
 
 
 

@@ -61,6 +61,7 @@ from app.store.jobs import (
     delete_job,
     fail_job,
     get_job,
+    keyed_job_owner,
     list_jobs,
     seal_job,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "add_usage",
     "cancel_job",
     "check_job_key",
+    "keyed_job_owner",
     "claim_items",
     "complete_item",
     "create_glossary",

@@ -151,6 +151,16 @@ def check_job_key(store: Store, job_id: str, key: str) -> bool:
     return stored is not None and hmac.compare_digest(stored, _hash_key(key))
 
 
+def keyed_job_owner(store: Store, job_id: str, key: str) -> str | None:
+    """The owner of the job whose secret is ``key`` (a secret link is its own authority),
+    or ``None`` when there is no such job or the key is wrong."""
+    if not check_job_key(store, job_id, key):
+        return None
+    with store.read() as conn:
+        owner = conn.execute(select(jobs.c.owner).where(jobs.c.id == job_id)).scalar()
+    return None if owner is None else str(owner)
+
+
 def cancel_job(store: Store, job_id: str, owner: str | None) -> JobInfo | None:
     """Stop the job: no item of it is claimed again (a finished job stays as it was)."""
     now = store.clock()

@@ -85,9 +85,11 @@ class LiveServer:
     def post(self, path: str, payload: Any, **kwargs: Any) -> Answer:
         return self.request("POST", path, json.dumps(payload), **kwargs)
 
-    def metric(self, name: str, **labels: str) -> float:
-        """The value of one sample on /metrics (0 when absent)."""
-        text = self.request("GET", "/metrics").body.decode()
+    def metric(self, name: str, token: str | None = None, **labels: str) -> float:
+        """The value of one sample on /metrics (0 when absent); ``token`` reads them on a
+        server with keys."""
+        auth = {"Authorization": f"Bearer {token}"} if token else None
+        text = self.request("GET", "/metrics", headers=auth).body.decode()
         wanted = [f'{key}="{value}"' for key, value in labels.items()]
         for line in text.splitlines():
             if line.startswith(name + "{") or line.startswith(name + " "):

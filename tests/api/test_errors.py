@@ -129,8 +129,41 @@ def test_api_keys(make_app: AppFactory) -> None:
         assert_error(client.post("/v1/translate", json={"texts": ["Halo."]}), 401, "unauthorized")
         good = client.get("/v1/models", headers={"Authorization": "Bearer second-key"})
         assert good.status_code == 200
-        for open_path in ("/healthz", "/readyz", "/metrics"):
+        for open_path in ("/healthz", "/readyz"):
             assert client.get(open_path).status_code == 200
+        # The metrics would tell one key about the others' traffic: a key reads them.
+        assert_error(client.get("/metrics"), 401, "unauthorized")
+        metrics = client.get("/metrics", headers={"Authorization": "Bearer first-key"})
+        assert metrics.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("settings", "token", "status"),
+    [
+        ({"metrics_token": "scrape-me"}, "scrape-me", 200),
+        ({"metrics_token": "scrape-me"}, None, 401),
+        ({"metrics_token": "scrape-me"}, "first-key", 200),
+        ({"metrics_token": "scrape-me"}, "wrong", 401),
+        ({"metrics_public": True}, None, 200),
+    ],
+)
+def test_metrics_access_follows_its_settings(
+    make_app: AppFactory, settings: dict[str, Any], token: str | None, status: int
+) -> None:
+    app = make_app(api_keys="first-key", **settings)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with TestClient(app) as client:
+        assert client.get("/metrics", headers=headers).status_code == status
+
+
+def test_a_metrics_token_alone_guards_metrics_on_a_server_without_keys(
+    make_app: AppFactory,
+) -> None:
+    with TestClient(make_app(metrics_token="scrape-me")) as client:
+        assert_error(client.get("/metrics"), 401, "unauthorized")
+        ok = client.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
+        assert ok.status_code == 200
+        assert client.post("/v1/translate", json={"texts": ["Halo."]}).status_code == 200
 
 
 def test_not_ready_before_startup(make_app: AppFactory) -> None:

@@ -216,7 +216,9 @@ def test_libretranslate_html_and_files(server: str) -> None:
     form = {"source": "auto", "target": "en", "api_key": KEY}
     answer = httpx.post(f"{server}/translate_file", files=upload, data=form, timeout=60)
     assert answer.status_code == 200, answer.text
-    downloaded = httpx.get(answer.json()["translatedFileUrl"])
+    url = answer.json()["translatedFileUrl"]
+    assert url.startswith("/download_file/")  # relative without WARTA_PUBLIC_URL, never Host
+    downloaded = httpx.get(server + url)
     assert downloaded.text == TRANSLATIONS[SOURCES[3]] + "\n"
 
 

@@ -57,7 +57,8 @@ def test_identical_requests_in_flight_are_translated_once(
         assert gated.entered.wait(30)
         second = threading.Thread(target=post, args=("k1",))
         second.start()
-        wait_until(lambda: coalesced(client.get("/metrics").text) == 1)
+        metrics = {"Authorization": "Bearer k1"}  # with keys set, a key reads /metrics
+        wait_until(lambda: coalesced(client.get("/metrics", headers=metrics).text) == 1)
         other_key = threading.Thread(target=post, args=("k2",))  # another account: its own
         other_key.start()
         wait_until(lambda: app.state.warta.translation_batcher.queue_depth == 1)
