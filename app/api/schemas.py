@@ -8,6 +8,7 @@ can write out again, so such a request is a 422 naming the field and the positio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -16,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from app.api.text_options import TermOptions
 from app.services.article import ArticleResult
 from app.services.detect import Detection
+from app.services.issues import issues_of
 from app.services.summarize import SummaryResult
 from app.services.translate import Segment, TranslationResult
 from app.text.clean import CleanedText
@@ -137,6 +139,27 @@ class TermOut(BaseModel):
     target: str = Field(examples=["House of Representatives"])
 
 
+class IssueOut(BaseModel):
+    flag: str = Field(examples=["numbers"], description="One of the segment's `flags`")
+    missing: list[str] = Field(
+        default_factory=list,
+        examples=[["Rp1,2 triliun"]],
+        description="`numbers`: the numbers, amounts and dates of the source that the "
+        "translation does not say, as the source wrote them",
+    )
+    message: str = Field(
+        examples=["a number or amount in the source is missing here: Rp1,2 triliun"],
+        description="What the flag means, in a reader's words",
+    )
+
+    @classmethod
+    def list_of(cls, source: str, translation: str, flags: Sequence[str]) -> list[IssueOut]:
+        return [
+            cls(flag=i.flag, missing=list(i.missing), message=i.message)
+            for i in issues_of(source, translation, flags)
+        ]
+
+
 class SegmentOut(BaseModel):
     paragraph: int = Field(
         description="Index of the paragraph in the input text, from 0 (with `html` or "
@@ -153,6 +176,11 @@ class SegmentOut(BaseModel):
         "`tag_position_estimated` (an inline tag was placed by position, not by its words); "
         "empty when it looks fine.",
     )
+    issues: list[IssueOut] = Field(
+        default_factory=list,
+        description="Each flag with what it lost and what it means: "
+        '`{"flag": "numbers", "missing": ["Rp1,2 triliun"], "message": "..."}`',
+    )
     terms: list[TermOut] = Field(
         default_factory=list, description="Glossary entries applied in this sentence"
     )
@@ -164,6 +192,7 @@ class SegmentOut(BaseModel):
             source=segment.source,
             translation=segment.translation,
             flags=list(segment.flags),
+            issues=IssueOut.list_of(segment.source, segment.translation, segment.flags),
             terms=[TermOut(source=source, target=target) for source, target in segment.terms],
         )
 

@@ -24,6 +24,7 @@ from app.cli.common import (
     read_input,
     settings_from,
 )
+from app.cli.report import StrictOpt, echo, finish, safe_json, warn_segments, warn_summary
 from app.core.errors import WartaError
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def _run(work: Awaitable[T]) -> T:
 
 
 def _echo_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    typer.echo(safe_json(json.dumps(payload, ensure_ascii=False, indent=2)))
 
 
 def _text_of(file: str) -> str:
@@ -130,12 +131,18 @@ def translate(
     glossary: GlossaryOpt = None,
     no_translate: NoTranslateOpt = None,
     as_json: JsonOpt = False,
+    strict: StrictOpt = False,
     model: ModelOpt = None,
     device: DeviceOpt = None,
     engine: EngineOpt = None,
 ) -> None:
     """Translate an Indonesian text file to English, keeping its paragraphs (or, with
-    --format, its HTML or Markdown)."""
+    --format, its HTML or Markdown).
+
+    Each flagged sentence (a lost number, a repetition loop, ...) gets one warning line
+    on stderr; --strict makes the command exit with status 3 when there is one.
+    """
+    from app.services.issues import issues_of
     from app.services.translate import translate_detected
 
     quiet_libraries()
@@ -150,10 +157,15 @@ def translate(
 
     result, language = _run(go())
     if as_json:
-        segments = [asdict(s) for s in result.segments]
+        segments = [
+            {**asdict(s), "issues": [asdict(i) | {"message": i.message} for i in issues]}
+            for s in result.segments
+            for issues in [issues_of(s.source, s.translation, s.flags)]
+        ]
         _echo_json({"text": result.text, "detected_language": language, "segments": segments})
     else:
-        typer.echo(result.text)
+        echo(result.text)
+    finish(warn_segments(result.segments), strict)
 
 
 def article(
@@ -166,6 +178,7 @@ def article(
     mode: ModeOpt = "auto",
     max_sentences: MaxSentencesOpt = 3,
     as_json: JsonOpt = False,
+    strict: StrictOpt = False,
     model: ModelOpt = None,
     summarization_model: SummarizerOpt = None,
     device: DeviceOpt = None,
@@ -175,6 +188,7 @@ def article(
 
     Prints the English title, translation and summary (--json: the API's response).
     With --format html or markdown the file is the article's body in that markup.
+    Flagged sentences and summaries are named on stderr; --strict exits with status 3.
     """
     from app.api.schemas import ArticleResponse
     from app.services.article import process_article
@@ -210,13 +224,13 @@ def article(
     response = ArticleResponse.of(result)
     if as_json:
         _echo_json(response.model_dump(mode="json"))
-        return
-    if response.title is not None:
-        typer.echo(response.title.translation + "\n")
-    typer.echo(response.translation)
-    typer.echo(f"\nSummary ({response.summary_mode}): {response.summary}")
-    for flag in response.summary_flags:
-        typer.echo(f"note: the summary looks degenerate ({flag})", err=True)
+    else:
+        if response.title is not None:
+            echo(response.title.translation + "\n")
+        echo(response.translation)
+        echo(f"\nSummary ({response.summary_mode}): {response.summary}")
+    warned = warn_segments(result.segments) + warn_summary(response.summary_flags)
+    finish(warned, strict)
 
 
 def summarize(
@@ -264,7 +278,7 @@ def summarize(
     if as_json:
         _echo_json(response.model_dump(mode="json"))
         return
-    typer.echo(response.summary)
+    echo(response.summary)
     if result.mode == "abstractive" and result.sentences_used < result.sentences_total:
         typer.echo(
             f"note: the text is longer than the summarisation model's input; the summary is "
@@ -272,8 +286,7 @@ def summarize(
             f"{result.sentences_total} sentences",
             err=True,
         )
-    for flag in response.flags:
-        typer.echo(f"note: the summary looks degenerate ({flag})", err=True)
+    warn_summary(response.flags)
 
 
 def clean(file: FileArg, html: HtmlOpt = False, as_json: JsonOpt = False) -> None:

@@ -9,12 +9,12 @@ and reports the flags that remain; summaries report theirs.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from difflib import SequenceMatcher
+
+from app.text.numbers import missing_numbers
 
 # A number is one word: "1.000.000.000" is not "000" said three times.
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|\w+")
-_NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 # Control characters (tab and line breaks aside), lone surrogates and U+FFFD: what a
 # model emits when it is broken or fed broken text, never what a reader should get.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
@@ -43,11 +43,6 @@ def has_repetition(words: list[str], max_n: int = 6) -> bool:
     return len(words) >= 16 and len(set(words)) / len(words) < 0.3
 
 
-def digits_of(text: str) -> Counter[str]:
-    """The numbers in a text as digit strings: "Rp1.022,6" and "Rp1,022.6" agree."""
-    return Counter(re.sub(r"\D", "", number) for number in _NUMBER.findall(text))
-
-
 def has_control(text: str) -> bool:
     """True when ``text`` holds control characters, lone surrogates or U+FFFD."""
     return bool(_CONTROL.search(text))
@@ -55,7 +50,8 @@ def has_control(text: str) -> bool:
 
 def assess(source: str, translation: str) -> tuple[str, ...]:
     """Flags for one translated unit: ``empty``, ``repetition``, ``echo``,
-    ``length_ratio``, ``numbers`` (a number of the source is missing) and ``control``
+    ``length_ratio``, ``numbers`` (a number, amount or date of the source is missing or
+    changed: ``app.text.numbers``) and ``control``
     (control or replacement characters the source does not have)."""
     source_words = _WORD.findall(source.lower())
     if not source_words:
@@ -72,7 +68,7 @@ def assess(source: str, translation: str) -> tuple[str, ...]:
         ratio = len(translation) / len(source)
         if not LENGTH_RATIO_BOUNDS[0] <= ratio <= LENGTH_RATIO_BOUNDS[1]:
             flags.append("length_ratio")
-    if digits_of(source) - digits_of(translation):
+    if missing_numbers(source, translation):
         flags.append("numbers")
     if len(_CONTROL.findall(translation)) > len(_CONTROL.findall(source)):
         flags.append("control")

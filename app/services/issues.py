@@ -1,0 +1,59 @@
+"""What a flag means to the person reading the output: each flagged segment's issues,
+with the values it lost and a sentence that says so.
+
+The pipeline marks a segment with short flag names (``numbers``, ``repetition``, ...);
+every place that shows a translation to a person (the API's ``issues``, the command
+line's warnings, the web page) describes them with ``issues_of``, so they all say the
+same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.text.numbers import missing_numbers
+
+KEPT_ENGLISH = "kept_english"
+
+MESSAGES = {
+    "numbers": "a number or amount in the source is missing here",
+    "repetition": "the translation repeats itself (the model looped)",
+    "echo": "the sentence came back untranslated",
+    "empty": "the translation is empty",
+    "length_ratio": "the translation is much shorter or longer than the source: "
+    "part of it may be missing",
+    "control": "the model produced control characters (not shown)",
+    "protected_span_fallback": "the model lost a protected term, so the text around it "
+    "was translated in pieces",
+    "glossary_fallback": "the model lost a glossary term, so the text around it was "
+    "translated in pieces",
+    "tag_position_estimated": "a formatting tag was placed by position, not by its words",
+    KEPT_ENGLISH: "kept as written: this sentence is already English",
+    "summary_numbers": "a number or amount in the summary is not in the translation",
+    "summary_names": "a name in the summary is not in the translation",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One reason a segment is flagged: the flag, the values it lost (``numbers``: as
+    the source wrote them), and what that means, in words."""
+
+    flag: str
+    missing: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The issue in a reader's words, with the lost values: "a number or amount in
+        the source is missing here: Rp1,2 triliun"."""
+        text = MESSAGES.get(self.flag, self.flag.replace("_", " "))
+        return f"{text}: {', '.join(self.missing)}" if self.missing else text
+
+
+def issues_of(source: str, translation: str, flags: Sequence[str]) -> list[Issue]:
+    """Each flag of a segment as an ``Issue``; a lost number names its values."""
+    return [
+        Issue(flag, tuple(missing_numbers(source, translation)) if flag == "numbers" else ())
+        for flag in flags
+    ]

@@ -1,0 +1,293 @@
+"""Numbers, amounts and dates as values, in Indonesian and in English.
+
+``Rp1,2 triliun``, ``IDR 1.2 trillion`` and ``Rp 1,200,000,000,000`` are one value;
+``Rp14.500`` is 14,500; ``1.234,5`` (Indonesian) and ``1,234.5`` (English) agree;
+``lima`` is 5 and ``five`` is 5; ``17 Agustus 1945`` and ``August 17, 1945`` name the
+same day and month. ``missing_numbers`` lists what a translation lost, as the source
+wrote it.
+
+Each mention has a set of readings: Indonesian text is read the Indonesian way (``.``
+groups thousands, ``,`` marks decimals) unless only the English way parses; an English
+translation may copy either convention, so both readings count there. A reading keeps
+its scale (``juta`` / ``million``): ``Rp1,2 triliun`` and ``Rp1.2 billion`` differ.
+Pure functions and tables, no model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_CURRENCY = r"(?:Rp\.?|IDR|US\$|USD|S\$|SGD|A\$|\$|€|£|¥|RM)"
+_TOKEN = re.compile(rf"(?P<cur>{_CURRENCY}\s?)?(?P<num>\d+(?:[.,:]\d+)*)")
+_TIME = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?")
+_AFTER = re.compile(r"[\s-]?(?P<word>[A-Za-z]+(?:\.m\.|\.)?|%)")
+_WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
+
+SCALES_ID = {
+    "ribu": 3, "rb": 3, "juta": 6, "jt": 6, "miliar": 9, "milyar": 9, "triliun": 12,
+    "kuadriliun": 15,
+}  # fmt: skip
+SCALES_EN = {
+    "thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "mln": 6, "billion": 9, "bn": 9,
+    "b": 9, "trillion": 12, "tn": 12, "quadrillion": 15,
+}  # fmt: skip
+# Capital abbreviations an Indonesian headline puts after an amount: "Rp2,3 M", "Rp5 T".
+MONEY_ABBREVIATIONS_ID = {"M": 9, "T": 12}
+# Abbreviations that are also units ("150 m" is metres): both readings count.
+AMBIGUOUS_EN = frozenset({"m", "b", "k"})
+
+UNITS_ID = {
+    "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+    "sembilan": 9,
+}  # fmt: skip
+# "satu" is left out: "salah satu" (one of), "satu per satu" (one by one) carry no value.
+WHOLE_ID: dict[str, int | Decimal] = {
+    "sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000, "sejuta": 10**6,
+    "setengah": Decimal("0.5"),
+}  # fmt: skip
+NUMBERS_EN = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "dozen": 12,
+}  # fmt: skip
+# English that says a number without one (translation side only: it can only help).
+IMPLIED_EN: dict[str, int | Decimal] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "twice": 2, "double": 2, "doubled": 2,
+    "triple": 3, "tripled": 3, "half": Decimal("0.5"), "decade": 10, "decades": 10,
+    "century": 100, "quarter": Decimal("0.25"),
+}  # fmt: skip
+MULTIPLIERS_EN = {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+
+MONTHS_ID = {
+    "januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "maret": 3, "mar": 3,
+    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "agustus": 8,
+    "agu": 8, "agt": 8, "ags": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10,
+    "okt": 10, "november": 11, "nov": 11, "desember": 12, "des": 12,
+}  # fmt: skip
+MONTHS_EN = {
+    "January": 1, "Jan": 1, "February": 2, "Feb": 2, "March": 3, "Mar": 3, "April": 4,
+    "Apr": 4, "May": 5, "June": 6, "Jun": 6, "July": 7, "Jul": 7, "August": 8, "Aug": 8,
+    "September": 9, "Sep": 9, "Sept": 9, "October": 10, "Oct": 10, "November": 11,
+    "Nov": 11, "December": 12, "Dec": 12,
+}  # fmt: skip
+_MONTH_ID = "|".join(sorted(MONTHS_ID, key=len, reverse=True))
+_DATE_ID = re.compile(
+    rf"\b\d{{1,2}}\s+(?P<a>{_MONTH_ID})\b\.?|\b(?P<b>{_MONTH_ID})\b\.?\s+\d{{4}}\b", re.I
+)
+_MONTH_EN = re.compile(rf"\b(?:{'|'.join(sorted(MONTHS_EN, key=len, reverse=True))})\b")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number, amount, time or date month as written (``surface``), where it starts,
+    and the values it may mean (``readings``, canonical strings)."""
+
+    surface: str
+    start: int
+    readings: frozenset[str]
+
+
+def missing_numbers(source: str, translation: str) -> list[str]:
+    """The source's numbers, amounts and date months that the translation does not say,
+    as the source wrote them ("Rp1,2 triliun"), in source order; each mention of the
+    translation answers for one of the source."""
+    wanted = sorted(indonesian_mentions(source), key=lambda m: (len(m.readings), m.start))
+    offered = english_mentions(translation)
+    used = [False] * len(offered)
+    lost = []
+    for mention in wanted:
+        match = next(
+            (i for i, o in enumerate(offered) if not used[i] and mention.readings & o.readings),
+            None,
+        )
+        if match is None:
+            lost.append(mention)
+        else:
+            used[match] = True
+    return [m.surface for m in sorted(lost, key=lambda m: m.start)]
+
+
+def indonesian_mentions(text: str) -> list[Mention]:
+    """Every number, amount, time and date month of an Indonesian text."""
+    found = list(_numerals(text, english=False))
+    return found + _words(text, UNITS_ID, WHOLE_ID, {}) + _dates_id(text)
+
+
+def english_mentions(text: str) -> list[Mention]:
+    """Every number, amount, time and month of an English text, read leniently: both
+    digit conventions, words that imply a number ("twice", "a decade"), and Indonesian
+    words the model copied."""
+    found = list(_numerals(text, english=True))
+    found += _words(text, NUMBERS_EN, IMPLIED_EN, MULTIPLIERS_EN)
+    # Indonesian the model left untranslated ("lima", "Rp2 juta", "17 Agustus") still
+    # carries its value.
+    found += _words(text, UNITS_ID, WHOLE_ID, {}) + _dates_id(text)
+    found += [
+        Mention(m.group(), m.start(), frozenset({f"month:{MONTHS_EN[m.group()]}"}))
+        for m in _MONTH_EN.finditer(text)
+    ]
+    return found
+
+
+def _dates_id(text: str) -> list[Mention]:
+    """The month of each Indonesian date ("17 Agustus", "Maret 2024")."""
+    found = []
+    for match in _DATE_ID.finditer(text):
+        name = match.group("a") or match.group("b")
+        month = frozenset({f"month:{MONTHS_ID[name.lower()]}"})
+        found.append(Mention(match.group().rstrip("."), match.start(), month))
+    return found
+
+
+def _numerals(text: str, *, english: bool) -> Iterator[Mention]:
+    for match in _TOKEN.finditer(text):
+        token = match.group("num")
+        end = match.end()
+        after = _AFTER.match(text, end)
+        word = after.group("word") if after else ""
+        exponents = _scale(word, english, bool(match.group("cur")))
+        if exponents != (0,) and after is not None:
+            end = after.end()
+        elif word.rstrip(".").lower() in ("persen", "percent", "%") and after is not None:
+            end = after.end()
+        readings = {
+            _canonical(value * Decimal(10) ** exponent)
+            for value in _values(token, english)
+            for exponent in exponents
+        }
+        readings |= _times(token, word.lower())
+        if readings:
+            surface = text[match.start() : end].rstrip(".")
+            yield Mention(surface, match.start(), frozenset(readings))
+
+
+def _scale(word: str, english: bool, money: bool) -> tuple[int, ...]:
+    """Powers of ten a word after a number may mean: (0,) when none."""
+    bare = word.rstrip(".")
+    if english:
+        exponent = SCALES_EN.get(bare.lower(), SCALES_ID.get(bare.lower()))
+        if exponent is None:
+            return (0,)
+        return (exponent, 0) if bare.lower() in AMBIGUOUS_EN and not money else (exponent,)
+    if bare in MONEY_ABBREVIATIONS_ID:
+        return (MONEY_ABBREVIATIONS_ID[bare],) if money else (0, MONEY_ABBREVIATIONS_ID[bare])
+    return (SCALES_ID.get(bare.lower(), 0),)
+
+
+def _values(token: str, english: bool) -> set[Decimal]:
+    """What a digit token may mean: Indonesian text the Indonesian way (the English way
+    only when that is the one that parses); English text either way."""
+    if ":" in token:
+        return set()
+    indonesian = _read(token, thousands=".", decimal=",")
+    other = _read(token, thousands=",", decimal=".")
+    if english:
+        return {v for v in (indonesian, other) if v is not None}
+    chosen = indonesian if indonesian is not None else other
+    return {chosen} if chosen is not None else set()
+
+
+def _read(token: str, *, thousands: str, decimal: str) -> Decimal | None:
+    whole, sep, fraction = token.partition(decimal)
+    if decimal in fraction or thousands in fraction:
+        return None
+    groups = whole.split(thousands)
+    if len(groups) > 1 and (len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:])):
+        return None
+    try:
+        return Decimal("".join(groups) + (("." + fraction) if sep else ""))
+    except InvalidOperation:
+        return None
+
+
+def _times(token: str, word: str) -> set[str]:
+    """``10.30`` / ``10:30`` / ``2 pm`` as a time of day (``2.00 pm`` is also 14:00)."""
+    match = _TIME.fullmatch(token)
+    meridiem = word.replace(".", "").lower()
+    if match is None or (match.group(2) is None and meridiem not in ("am", "pm")):
+        return set()
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if hour > 24 or minute > 59:
+        return set()
+    times = {f"time:{hour}:{minute:02d}"}
+    if meridiem == "pm" and hour < 12:
+        times.add(f"time:{hour + 12}:{minute:02d}")
+    return times
+
+
+def _words(
+    text: str,
+    units: Mapping[str, int | Decimal],
+    whole: Mapping[str, int | Decimal],
+    multipliers: Mapping[str, int],
+) -> list[Mention]:
+    """Numbers written as words: runs of number words read as one value ("dua puluh
+    lima", "two million", "twenty-five", "a thousand")."""
+    tokens = [(m.group(), m.start(), m.end()) for m in _WORDS.finditer(text)]
+    found: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        value, j = _word_value(tokens, i, units, whole, multipliers)
+        if value is None:
+            i += 1
+            continue
+        surface = text[tokens[i][1] : tokens[j - 1][2]]
+        found.append(Mention(surface, tokens[i][1], frozenset({_canonical(Decimal(value))})))
+        i = j
+    return found
+
+
+def _word_value(
+    tokens: list[tuple[str, int, int]],
+    i: int,
+    units: Mapping[str, int | Decimal],
+    whole: Mapping[str, int | Decimal],
+    multipliers: Mapping[str, int],
+) -> tuple[Decimal | None, int]:
+    """The value of the number words from ``tokens[i]`` and where they end."""
+    total = Decimal(0)
+    current: Decimal | None = None
+    j = i
+    while j < len(tokens):
+        word = tokens[j][0].lower()
+        parts = word.split("-")
+        if all(p in units or p in whole for p in parts):
+            current = (current or Decimal(0)) + sum(
+                Decimal(units.get(p) or whole[p]) for p in parts
+            )
+        elif word in ("belas", "puluh", "ratus") and current is not None and not multipliers:
+            current = (
+                current + 10 if word == "belas" else current * (10 if word == "puluh" else 100)
+            )
+        elif word in SCALES_ID and current is not None and not multipliers:
+            total, current = total + current * Decimal(10) ** SCALES_ID[word], None
+        elif word in multipliers and (current is not None or _article(tokens, j, i)):
+            base = current if current is not None else Decimal(1)
+            if word == "hundred":
+                current = base * 100
+            else:
+                total, current = total + base * Decimal(10) ** multipliers[word], None
+        elif word == "and" and multipliers and j > i and current is None and total:
+            pass  # "two thousand and five"
+        elif word in ("a", "an") and multipliers and j == i:
+            pass  # "a thousand": the article stands for one
+        else:
+            break
+        j += 1
+    if current is None and not total:
+        return None, i + 1
+    return total + (current or Decimal(0)), j
+
+
+def _article(tokens: list[tuple[str, int, int]], j: int, i: int) -> bool:
+    return j == i + 1 and tokens[i][0].lower() in ("a", "an")
+
+
+def _canonical(value: Decimal) -> str:
+    return format(value.normalize(), "f")
