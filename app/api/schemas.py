@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from app.api.text_options import TermOptions
 from app.services.article import ArticleResult
 from app.services.detect import Detection
-from app.services.issues import issues_of
+from app.services.issues import Issue, issues_of
 from app.services.summarize import SummaryResult
 from app.services.translate import Segment, TranslationResult
 from app.text.clean import CleanedText
@@ -151,13 +151,31 @@ class IssueOut(BaseModel):
         examples=["a number or amount in the source is missing here: Rp1,2 triliun"],
         description="What the flag means, in a reader's words",
     )
+    sentence: int | None = Field(
+        None,
+        description="In a summary: the index of the source sentence the issue comes from "
+        "(null: the summary itself, e.g. a number the article does not say)",
+    )
+
+    @classmethod
+    def of(cls, issue: Issue) -> IssueOut:
+        return cls(
+            flag=issue.flag,
+            missing=list(issue.missing),
+            message=issue.message,
+            sentence=issue.sentence,
+        )
 
     @classmethod
     def list_of(cls, source: str, translation: str, flags: Sequence[str]) -> list[IssueOut]:
-        return [
-            cls(flag=i.flag, missing=list(i.missing), message=i.message)
-            for i in issues_of(source, translation, flags)
-        ]
+        return [cls.of(i) for i in issues_of(source, translation, flags)]
+
+
+def summary_flag_list(result: SummaryResult) -> list[str]:
+    """A summary's flags: its own (a loop, control characters), those of the sentences it
+    was made from, and what it says that the article does not."""
+    own = summary_flags(result.summary)
+    return list(dict.fromkeys([*own, *(issue.flag for issue in result.issues)]))
 
 
 class SegmentOut(BaseModel):
@@ -247,6 +265,7 @@ class SummarySentence(BaseModel):
     index: int
     source: str
     translation: str | None = None
+    flags: list[str] = Field(default_factory=list, description="The flags of its translation")
 
 
 class SummarizeResponse(BaseModel):
@@ -262,8 +281,13 @@ class SummarizeResponse(BaseModel):
     sentences_total: int = Field(0, description="Sentences in the cleaned text")
     flags: list[str] = Field(
         default_factory=list,
-        description="What looks wrong with a generated summary (`repetition`, `empty`, "
-        "`control`: control or replacement characters)",
+        description="What looks wrong with the summary: its own flags (`repetition`, "
+        "`empty`, `control`), the flags of the sentences it was made from (`numbers`, ...), "
+        "and for an abstractive summary `unsupported_numbers` / `unsupported_names` (it "
+        "says a number or name the translated article does not)",
+    )
+    issues: list[IssueOut] = Field(
+        default_factory=list, description="Each flag of the sentences used, and of the summary"
     )
 
     @classmethod
@@ -271,11 +295,17 @@ class SummarizeResponse(BaseModel):
         return cls(
             summary=result.summary,
             mode=result.mode,  # type: ignore[arg-type]
-            sentences=[SummarySentence(**vars(s)) for s in result.sentences],
+            sentences=[
+                SummarySentence(
+                    index=s.index, source=s.source, translation=s.translation, flags=list(s.flags)
+                )
+                for s in result.sentences
+            ],
             model=result.model,
             sentences_used=result.sentences_used,
             sentences_total=result.sentences_total,
-            flags=list(summary_flags(result.summary)),
+            flags=summary_flag_list(result),
+            issues=[IssueOut.of(issue) for issue in result.issues],
         )
 
 
@@ -354,8 +384,12 @@ class ArticleResponse(BaseModel):
     summary_mode: Literal["extractive", "abstractive"]
     summary_flags: list[str] = Field(
         default_factory=list,
-        description="What looks wrong with a generated summary (`repetition`, `empty`, "
-        "`control`: control or replacement characters)",
+        description="What looks wrong with the summary, as `flags` of /v1/summarize: its "
+        "own, those of the sentences it was made from, and what it says that the article "
+        "does not",
+    )
+    summary_issues: list[IssueOut] = Field(
+        default_factory=list, description="Each summary flag with the sentence it comes from"
     )
     segments: list[SegmentOut] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)
@@ -371,7 +405,8 @@ class ArticleResponse(BaseModel):
             translation=result.translation,
             summary=result.summary,
             summary_mode=result.summary_result.mode,  # type: ignore[arg-type]
-            summary_flags=list(summary_flags(result.summary)),
+            summary_flags=summary_flag_list(result.summary_result),
+            summary_issues=[IssueOut.of(issue) for issue in result.summary_result.issues],
             segments=[SegmentOut.of(s) for s in result.segments],
             removed=result.removed,
             metadata=result.metadata,

@@ -8,8 +8,8 @@ translation that lost an amount.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
 
@@ -65,14 +65,19 @@ def warn_segments(segments: Sequence[Segment], where: str = "") -> int:
     return warned
 
 
-def warn_summary(flags: Iterable[str]) -> int:
-    """One stderr line per summary flag; returns how many there were."""
-    count = 0
-    for issue in issues_of("", "", list(flags)):
-        said = issue.message.replace("the translation", "the summary")
-        typer.echo(f"warning: summary: {said}", err=True)
-        count += 1
-    return count
+def warn_summary(flags: Sequence[str], issues: Sequence[Any] = ()) -> int:
+    """One stderr line per summary flag (``issues``: the API's, with the sentence each
+    comes from); returns how many there were."""
+    lines = [
+        (f" (sentence {i.sentence + 1})" if i.sentence is not None else "", i.message)
+        for i in issues
+    ]
+    covered = {i.flag for i in issues}
+    lines += [("", i.message) for i in issues_of("", "", [f for f in flags if f not in covered])]
+    for where, message in lines:
+        said = message.replace("the translation", "the summary")
+        typer.echo(safe(f"warning: summary{where}: {said}"), err=True)
+    return len(lines)
 
 
 def finish(warned: int, strict: bool) -> None:

@@ -229,7 +229,8 @@ def article(
             echo(response.title.translation + "\n")
         echo(response.translation)
         echo(f"\nSummary ({response.summary_mode}): {response.summary}")
-    warned = warn_segments(result.segments) + warn_summary(response.summary_flags)
+    warned = warn_segments(result.segments)
+    warned += warn_summary(response.summary_flags, response.summary_issues)
     finish(warned, strict)
 
 
@@ -286,7 +287,7 @@ def summarize(
             f"{result.sentences_total} sentences",
             err=True,
         )
-    warn_summary(response.flags)
+    warn_summary(response.flags, response.issues)
 
 
 def clean(file: FileArg, html: HtmlOpt = False, as_json: JsonOpt = False) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.text.numbers import missing_numbers
+from app.text.numbers import missing_numbers, unsupported_numbers
+from app.text.quality import unsupported_names
 
 KEPT_ENGLISH = "kept_english"
 
@@ -30,8 +31,8 @@ MESSAGES = {
     "translated in pieces",
     "tag_position_estimated": "a formatting tag was placed by position, not by its words",
     KEPT_ENGLISH: "kept as written: this sentence is already English",
-    "summary_numbers": "a number or amount in the summary is not in the translation",
-    "summary_names": "a name in the summary is not in the translation",
+    "unsupported_numbers": "the summary says a number the article does not",
+    "unsupported_names": "the summary names someone or something the article does not",
 }
 
 
@@ -42,6 +43,7 @@ class Issue:
 
     flag: str
     missing: tuple[str, ...] = ()
+    sentence: int | None = None  # in a summary: the source sentence it comes from
 
     @property
     def message(self) -> str:
@@ -51,9 +53,25 @@ class Issue:
         return f"{text}: {', '.join(self.missing)}" if self.missing else text
 
 
-def issues_of(source: str, translation: str, flags: Sequence[str]) -> list[Issue]:
+def issues_of(
+    source: str, translation: str, flags: Sequence[str], sentence: int | None = None
+) -> list[Issue]:
     """Each flag of a segment as an ``Issue``; a lost number names its values."""
     return [
-        Issue(flag, tuple(missing_numbers(source, translation)) if flag == "numbers" else ())
+        Issue(
+            flag,
+            tuple(missing_numbers(source, translation)) if flag == "numbers" else (),
+            sentence,
+        )
         for flag in flags
     ]
+
+
+def summary_checks(summary: str, article: str) -> list[Issue]:
+    """What an abstractive summary says that the translated article does not: numbers,
+    and names (``unsupported_numbers``, ``unsupported_names``)."""
+    found = [
+        Issue("unsupported_numbers", tuple(unsupported_numbers(summary, article))),
+        Issue("unsupported_names", tuple(unsupported_names(summary, article))),
+    ]
+    return [issue for issue in found if issue.missing]

@@ -113,6 +113,14 @@ def missing_numbers(source: str, translation: str) -> list[str]:
     return [m.surface for m in sorted(lost, key=lambda m: m.start)]
 
 
+def unsupported_numbers(summary: str, article: str) -> list[str]:
+    """The numbers of an English summary that the English article it summarises never
+    says (a summariser that invents or garbles an amount), as the summary wrote them."""
+    said = {reading for m in english_mentions(article) for reading in m.readings}
+    found = (m for m in english_mentions(summary) if not m.readings & said)
+    return list(dict.fromkeys(m.surface for m in sorted(found, key=lambda m: m.start)))
+
+
 def indonesian_mentions(text: str) -> list[Mention]:
     """Every number, amount, time and date month of an Indonesian text."""
     found = list(_numerals(text, english=False))

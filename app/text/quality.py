@@ -21,6 +21,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]
 # The same word three times in a row, only spaces between ("said said said").
 _WORD_RUN = re.compile(r"\b(\w+)(?:\s+\1\b){2}", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_NAME = re.compile(r"\b[A-Z][A-Za-z'-]*\b")
 
 MIN_CHARS_FOR_RATIO = 20  # short titles and names translate to anything
 LENGTH_RATIO_BOUNDS = (0.35, 3.0)  # English/Indonesian characters in news is about 0.9-1.1
@@ -86,6 +87,18 @@ def summary_flags(summary: str) -> tuple[str, ...]:
     if has_control(summary):
         flags.append("control")
     return tuple(flags)
+
+
+def unsupported_names(summary: str, article: str) -> list[str]:
+    """Capitalised names in an English summary that the article never mentions (the
+    first word of a sentence is left out: it is capitalised anyway)."""
+    known = {word.lower() for word in _NAME.findall(article)}
+    names = []
+    for sentence in _SENTENCE_END.split(summary.strip()):
+        matches = list(_NAME.finditer(sentence))
+        opening = matches[1:] if matches and matches[0].start() == 0 else matches
+        names += [m.group() for m in opening if m.group().lower() not in known]
+    return list(dict.fromkeys(names))
 
 
 def summary_repeats(summary: str) -> bool:
