@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from app.api.text_options import TermOptions
 from app.services.article import ArticleResult
 from app.services.detect import Detection
-from app.services.issues import Issue, issues_of
+from app.services.issues import Issue, issues_of, problems
 from app.services.summarize import SummaryResult
 from app.services.translate import Segment, TranslationResult
 from app.text.clean import CleanedText
@@ -221,11 +221,22 @@ class TranslationOut(BaseModel):
         examples=["id"], description="`id`, `ms`, `en`, or `und` (no recognisable language)"
     )
     segments: list[SegmentOut] | None = Field(None, description="Only when return_segments")
+    flagged: int | None = Field(
+        None,
+        description="How many sentences are flagged (a lost number, a loop, ...), when any: "
+        "ask for `return_segments` to see which and why",
+    )
 
     @classmethod
     def of(cls, result: TranslationResult, language: str, with_segments: bool) -> TranslationOut:
         segments = [SegmentOut.of(s) for s in result.segments] if with_segments else None
-        return cls(text=result.text, detected_language=language, segments=segments)
+        flagged = sum(1 for s in result.segments if problems(s.flags))
+        return cls(
+            text=result.text,
+            detected_language=language,
+            segments=segments,
+            flagged=flagged or None,
+        )
 
 
 class TranslateResponse(BaseModel):

@@ -13,15 +13,13 @@ from typing import Annotated, Any
 
 import typer
 
-from app.services.issues import KEPT_ENGLISH, issues_of
+from app.services.issues import NOTES, issues_of, problems
 from app.services.translate import Segment
 
 FLAGGED_EXIT = 3
 # Model output is data: an ESC, a carriage return or a C1 control in it must not move the
 # cursor, recolour or rewrite a reader's terminal. Tabs and line breaks stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Flags that describe what was done rather than what went wrong.
-NOTES = frozenset({KEPT_ENGLISH})
 
 StrictOpt = Annotated[
     bool,
@@ -78,6 +76,14 @@ def warn_summary(flags: Sequence[str], issues: Sequence[Any] = ()) -> int:
         said = message.replace("the translation", "the summary")
         typer.echo(safe(f"warning: summary{where}: {said}"), err=True)
     return len(lines)
+
+
+def flagged_in(result: dict[str, Any]) -> int:
+    """Flagged segments in one batch result line (an article's segments, or each
+    translated text's ``flagged`` count)."""
+    segments = result.get("segments") or []
+    count = sum(1 for s in segments if problems(s.get("flags", [])))
+    return count + sum(t.get("flagged") or 0 for t in result.get("translations") or [])
 
 
 def finish(warned: int, strict: bool) -> None:

@@ -16,6 +16,8 @@ from app.text.numbers import missing_numbers, unsupported_numbers
 from app.text.quality import unsupported_names
 
 KEPT_ENGLISH = "kept_english"
+# Flags that describe what was done rather than what went wrong: never a warning.
+NOTES = frozenset({KEPT_ENGLISH})
 
 MESSAGES = {
     "numbers": "a number or amount in the source is missing here",
@@ -65,6 +67,11 @@ def issues_of(
         )
         for flag in flags
     ]
+
+
+def problems(flags: Sequence[str]) -> list[str]:
+    """The flags that say something may be wrong (notes such as ``kept_english`` left out)."""
+    return [flag for flag in flags if flag not in NOTES]
 
 
 def summary_checks(summary: str, article: str) -> list[Issue]:
