@@ -25,6 +25,7 @@ from app.store.db import utcnow
 
 # The sync call's fields that make no sense for a whole document (its format is its type).
 NOT_FOR_DOCUMENTS = frozenset({"texts", "return_segments", "format"})
+BOOLEAN_FIELDS = frozenset({"keep_english"})
 
 
 router = APIRouter(
@@ -105,11 +106,14 @@ def check_document_options(fields: dict[str, str]) -> dict[str, Any]:
     for name in sorted(fields):
         if name in NOT_FOR_DOCUMENTS:
             raise InvalidInput(f"The form field `{name}` does not apply to documents.")
+    options: dict[str, Any] = dict(fields)
+    for name in BOOLEAN_FIELDS & options.keys():  # a form sends text: "false" means False
+        options[name] = {"true": True, "false": False}.get(options[name].lower(), options[name])
     try:
-        TranslateRequest.model_validate({**fields, "texts": ["x"]})
+        TranslateRequest.model_validate({**options, "texts": ["x"]})
     except ValidationError as exc:
         raise InvalidInput(describe_problems(exc.errors())) from None
-    return dict(fields)
+    return options
 
 
 async def _owned(store: Store, job_id: str, owner: str | None) -> DocumentInfo:

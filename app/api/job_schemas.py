@@ -66,6 +66,11 @@ DOCUMENT_FORM = {
             "description": "A stored glossary (see /v1/glossaries), copied when the "
             "document is queued",
         },
+        "keep_english": {
+            "type": "boolean",
+            "default": True,
+            "description": "`false`: translate sentences detected as English too",
+        },
     },
 }
 

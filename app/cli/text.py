@@ -80,6 +80,13 @@ NoTranslateOpt = Annotated[
         metavar="TERM",
     ),
 ]
+KeepEnglishOpt = Annotated[
+    bool,
+    typer.Option(
+        "--keep-english/--translate-english",
+        help="Keep sentences detected as English (a quote) as they are, or translate them",
+    ),
+]
 MaxSentencesOpt = Annotated[
     int,
     typer.Option(
@@ -107,7 +114,9 @@ def _text_of(file: str) -> str:
     return text
 
 
-def _text_options(format: str, glossary: str | None, no_translate: list[str] | None) -> TextOptions:
+def _text_options(
+    format: str, glossary: str | None, no_translate: list[str] | None, keep_english: bool = True
+) -> TextOptions:
     """The pipeline's options from the command's flags (a bad glossary file ends it)."""
     from app.services.options import TextOptions
     from app.text.terms import parse_glossary_tsv
@@ -119,7 +128,7 @@ def _text_options(format: str, glossary: str | None, no_translate: list[str] | N
         except ValueError as exc:
             raise fail(f"{glossary}: {exc}") from None
     try:
-        return TextOptions(format, entries, no_translate or [])
+        return TextOptions(format, entries, no_translate or [], keep_english=keep_english)
     except WartaError as exc:
         raise fail(exc) from None
 
@@ -130,6 +139,7 @@ def translate(
     format: FormatOpt = "text",
     glossary: GlossaryOpt = None,
     no_translate: NoTranslateOpt = None,
+    keep_english: KeepEnglishOpt = True,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
     model: ModelOpt = None,
@@ -147,7 +157,7 @@ def translate(
 
     quiet_libraries()
     text = _text_of(file)
-    options = _text_options(format, glossary, no_translate)
+    options = _text_options(format, glossary, no_translate, keep_english)
     settings = settings_from(translation_model=model, device=device, engine=engine)
 
     async def go() -> Any:
@@ -174,6 +184,7 @@ def article(
     format: FormatOpt = "text",
     glossary: GlossaryOpt = None,
     no_translate: NoTranslateOpt = None,
+    keep_english: KeepEnglishOpt = True,
     title: TitleOpt = None,
     mode: ModeOpt = "auto",
     max_sentences: MaxSentencesOpt = 3,
@@ -195,7 +206,7 @@ def article(
 
     quiet_libraries()
     source = _text_of(file)
-    options = _text_options(format, glossary, no_translate)
+    options = _text_options(format, glossary, no_translate, keep_english)
     if html and format != "text":
         raise fail("--html reads a whole page to clean; for an HTML body use --format html")
     settings = settings_from(
