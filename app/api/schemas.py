@@ -152,7 +152,7 @@ class IssueOut(BaseModel):
         description="What the flag means, in a reader's words",
     )
     sentence: int | None = Field(
-        None,
+        default=None,
         description="In a summary: the index of the source sentence the issue comes from "
         "(null: the summary itself, e.g. a number the article does not say)",
     )
@@ -169,6 +169,16 @@ class IssueOut(BaseModel):
     @classmethod
     def list_of(cls, source: str, translation: str, flags: Sequence[str]) -> list[IssueOut]:
         return [cls.of(i) for i in issues_of(source, translation, flags)]
+
+
+def summary_issue_list(result: SummaryResult) -> list[IssueOut]:
+    """A summary's issues: its own (a loop, control characters), then those of the
+    sentences it was made from and what it says that the article does not."""
+    own = [
+        IssueOut(flag=i.flag, message=i.message.replace("the translation", "the summary"))
+        for i in issues_of("", "", summary_flags(result.summary))
+    ]
+    return own + [IssueOut.of(issue) for issue in result.issues]
 
 
 def summary_flag_list(result: SummaryResult) -> list[str]:
@@ -316,7 +326,7 @@ class SummarizeResponse(BaseModel):
             sentences_used=result.sentences_used,
             sentences_total=result.sentences_total,
             flags=summary_flag_list(result),
-            issues=[IssueOut.of(issue) for issue in result.issues],
+            issues=summary_issue_list(result),
         )
 
 
@@ -417,7 +427,7 @@ class ArticleResponse(BaseModel):
             summary=result.summary,
             summary_mode=result.summary_result.mode,  # type: ignore[arg-type]
             summary_flags=summary_flag_list(result.summary_result),
-            summary_issues=[IssueOut.of(issue) for issue in result.summary_result.issues],
+            summary_issues=summary_issue_list(result.summary_result),
             segments=[SegmentOut.of(s) for s in result.segments],
             removed=result.removed,
             metadata=result.metadata,
