@@ -38,6 +38,13 @@ SAME = [
     ("Pada tahun 1990-an.", "In the 1990s."),
     ("Kasus COVID-19 naik.", "COVID-19 cases rose."),
     ("Rupiah di Rp14.500.", "Rupiah at Rp14.500."),  # the model kept the source's format
+    ("Minggu (18/6), ia tiba.", "On Sunday (June 18), he arrived."),
+    ("Minggu (18/6), ia tiba.", "On Sunday (18/6), he arrived."),
+    ("Dana satu juta rupiah.", "A fund of one million rupiah."),
+    ("Ia satu-satunya saksi.", "He is the only witness."),
+    ("Harga Rp5.000,- per porsi.", "Price Rp5,000 per serving."),
+    ("Buka pukul 07.00-09.00 WIB.", "Open from 7:00 to 9:00 WIB."),
+    ("Harga Rp100 ribu-Rp200 ribu.", "Prices of Rp100,000-Rp200,000."),
 ]
 
 # Corrupted translations: what is missing, as the source wrote it.
@@ -56,6 +63,8 @@ LOST = [
     ("Sebanyak 2 juta dosis.", "Some 2,000 doses.", ["2 juta"]),
     ("Rapat dimulai pukul 10.30 WIB.", "The meeting began at 10:00 WIB.", ["10.30"]),
     ("Skor 2-0 dan 3-1.", "Scores of 2-0 and 3-0.", ["1"]),
+    ("Minggu (18/6), ia tiba.", "On Sunday (July 18), he arrived.", ["6"]),
+    ("Dana satu juta rupiah.", "A fund of rupiah.", ["satu juta"]),
 ]
 
 
