@@ -22,7 +22,8 @@ UNITS_ID = {
     "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
     "sembilan": 9,
 }  # fmt: skip
-# "satu" is left out: "salah satu" (one of), "satu per satu" (one by one) carry no value.
+# "satu" alone is left out: "salah satu" (one of), "satu per satu" (one by one) carry no
+# value; before a scale ("satu juta") it counts (app.text.numbers).
 WHOLE_ID: dict[str, int | Decimal] = {
     "sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000, "sejuta": 10**6,
     "setengah": Decimal("0.5"),

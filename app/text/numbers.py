@@ -38,7 +38,7 @@ _CURRENCY = r"(?:Rp\.?|IDR|US\$|USD|S\$|SGD|A\$|\$|€|£|¥|RM)"
 _TOKEN = re.compile(rf"(?P<cur>{_CURRENCY}\s?)?(?P<num>\d+(?:[.,:]\d+)*)")
 _TIME = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?")
 _AFTER = re.compile(r"[\s-]?(?P<word>[A-Za-z]+(?:\.m\.|\.)?|%)")
-_DAY_SLASH = re.compile(r"(?<!\d)\d{1,2}/\Z")
+_DAY_SLASH = re.compile(r"(?:^|\D)\d{1,2}/\Z")
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
 
 _MONTH_ID = "|".join(sorted(MONTHS_ID, key=len, reverse=True))
@@ -63,18 +63,24 @@ def missing_numbers(source: str, translation: str) -> list[str]:
     as the source wrote them ("Rp1,2 triliun"), in source order; each mention of the
     translation answers for one of the source."""
     wanted = sorted(indonesian_mentions(source), key=lambda m: (len(m.readings), m.start))
-    offered = english_mentions(translation)
-    used = [False] * len(offered)
+    offered: dict[str, list[int]] = {}  # reading -> the translation's mentions saying it
+    for i, mention in enumerate(english_mentions(translation)):
+        for reading in mention.readings:
+            offered.setdefault(reading, []).append(i)
+    used: set[int] = set()
     lost = []
     for mention in wanted:
         match = next(
-            (i for i, o in enumerate(offered) if not used[i] and mention.readings & o.readings),
+            (i for r in sorted(mention.readings) for i in offered.get(r, ()) if i not in used),
             None,
         )
         if match is None:
             lost.append(mention)
         else:
-            used[match] = True
+            used.add(match)
+            for reading in mention.readings:  # drop used mentions from the front of each list
+                while offered.get(reading) and offered[reading][0] in used:
+                    offered[reading].pop(0)
     return [m.surface for m in sorted(lost, key=lambda m: m.start)]
 
 
@@ -135,7 +141,8 @@ def _numerals(text: str, *, english: bool) -> Iterator[Mention]:
             for exponent in exponents
         }
         readings |= _times(token, word.lower())
-        if not english and _DAY_SLASH.search(text, 0, match.start()) and token.isdigit():
+        before = text[max(0, match.start() - 4) : match.start()]  # never rescan the text
+        if not english and _DAY_SLASH.search(before) and token.isdigit():
             if 1 <= int(token) <= 12:  # "Senin (18/6)": the 6 is June
                 readings.add(f"month:{int(token)}")
         if readings:
