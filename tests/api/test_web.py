@@ -192,6 +192,10 @@ def test_page_applies_a_stored_glossary_picked_from_the_list(server_url: str, br
     _fill(browser, "text", source)
     assert _submit(browser) == ""
     assert _texts(browser, "#translation .seg") == [target.replace("Surabaya", "Surabaya City")]
+    # The applied term is marked where it stands in the translation.
+    marked = browser.find_elements(By.CSS_SELECTOR, "#translation mark.term")
+    assert [node.text for node in marked] == ["Surabaya City"]
+    assert "Surabaya → Surabaya City" in (marked[0].get_attribute("title") or "")
     browser.find_element(By.ID, "terms-heading").click()  # open the list
     assert _texts(browser, "#terms li") == ["Surabaya → Surabaya City"]
     ARTIFACTS.mkdir(exist_ok=True)
