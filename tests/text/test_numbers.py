@@ -97,5 +97,314 @@ def test_mentions_read_values_with_their_scale() -> None:
 
 
 def test_text_without_numbers_has_none() -> None:
-    assert indonesian_mentions("Banjir merendam ratusan rumah di Jakarta Timur.") == []
+    assert indonesian_mentions("Banjir merendam rumah warga di Jakarta Timur.") == []
+    assert indonesian_mentions("Kedua orang tuanya menangis; ia satu-satunya saksi.") == []
     assert missing_numbers("", "") == []
+
+
+# Indonesian number expressions that are not digits or plain number words, class by class:
+# (source, translations that say the same, translations that lose or change it).
+EXPRESSIONS = {
+    "approximate": [
+        (
+            "Ratusan rumah terendam banjir di Kabupaten Bandung.",
+            [
+                "Hundreds of houses were flooded in Bandung Regency.",
+                "Several hundred houses were flooded in Bandung Regency.",
+                "More than 100 houses were flooded in Bandung Regency.",
+                "Over a hundred houses were flooded in Bandung Regency.",
+            ],
+            [
+                "Thousands of houses were flooded in Bandung Regency.",
+                "Dozens of houses were flooded in Bandung Regency.",
+                "Houses were flooded in Bandung Regency.",
+            ],
+        ),
+        (
+            "Puluhan mahasiswa berunjuk rasa di depan Gedung DPR.",
+            [
+                "Dozens of students demonstrated in front of the DPR building.",
+                "Scores of students demonstrated in front of the DPR building.",
+                "Tens of students demonstrated in front of the DPR building.",
+            ],
+            ["Hundreds of students demonstrated in front of the DPR building."],
+        ),
+        (
+            "Ribuan warga memadati Monas untuk salat Idul Fitri.",
+            ["Thousands of residents packed Monas for the Eid al-Fitr prayer."],
+            [
+                "Hundreds of residents packed Monas for the Eid al-Fitr prayer.",
+                "Tens of thousands of residents packed Monas for the Eid al-Fitr prayer.",
+            ],
+        ),
+        (
+            "Puluhan ribu warga mengungsi akibat erupsi Gunung Semeru.",
+            ["Tens of thousands of residents fled the eruption of Mount Semeru."],
+            ["Thousands of residents fled the eruption of Mount Semeru."],
+        ),
+        (
+            "Jutaan pemudik diperkirakan pulang kampung pada Lebaran tahun ini.",
+            ["Millions of travellers are expected to go home for Lebaran this year."],
+            ["Thousands of travellers are expected to go home for Lebaran this year."],
+        ),
+        (
+            "Kerugian akibat kebakaran itu mencapai ratusan juta rupiah.",
+            ["Losses from the fire reached hundreds of millions of rupiah."],
+            ["Losses from the fire reached millions of rupiah."],
+        ),
+        (
+            "Belasan orang luka-luka dalam kecelakaan bus di tol Cipali.",
+            [
+                "A dozen or so people were injured in the bus crash on the Cipali toll road.",
+                "More than ten people were injured in the bus crash on the Cipali toll road.",
+                "Over 10 people were injured in the bus crash on the Cipali toll road.",
+                "Dozens of people were injured in the bus crash on the Cipali toll road.",
+            ],
+            ["Hundreds of people were injured in the bus crash on the Cipali toll road."],
+        ),
+        (
+            "Sengketa lahan itu berlangsung puluhan tahun.",
+            ["The land dispute has gone on for decades."],
+            ["The land dispute has gone on for centuries."],
+        ),
+        (
+            "Beratus-ratus nelayan menolak reklamasi.",
+            ["Hundreds of fishermen rejected the reclamation."],
+            ["Thousands of fishermen rejected the reclamation."],
+        ),
+        (
+            "Dua puluhan orang hadir dalam rapat itu.",
+            ["Twenty-odd people attended the meeting.", "Some 20 people attended the meeting."],
+            ["Some 30 people attended the meeting."],
+        ),
+    ],
+    "roman": [
+        (
+            "Ekonomi Indonesia tumbuh 5,05 persen pada kuartal II 2024.",
+            [
+                "Indonesia's economy grew 5.05 percent in the second quarter of 2024.",
+                "Indonesia's economy grew 5.05 percent in Q2 2024.",
+                "Indonesia's economy grew 5.05 percent in quarter II 2024.",
+                "Indonesia's economy grew 5.05 percent in the 2nd quarter of 2024.",
+            ],
+            [
+                "Indonesia's economy grew 5.05 percent in the third quarter of 2024.",
+                "Indonesia's economy grew 5.05 percent in Q3 2024.",
+                "Indonesia's economy grew 5.05 percent in 2024.",
+            ],
+        ),
+        (
+            "Laba bersih perseroan pada triwulan III-2023 naik 12 persen.",
+            ["The company's net profit in the third quarter of 2023 rose 12 percent."],
+            ["The company's net profit in the first quarter of 2023 rose 12 percent."],
+        ),
+        (
+            "Inflasi semester I 2024 masih terkendali.",
+            [
+                "Inflation in the first half of 2024 remained under control.",
+                "Inflation in H1 2024 remained under control.",
+                "Inflation in semester I 2024 remained under control.",
+            ],
+            ["Inflation in the second half of 2024 remained under control."],
+        ),
+        (
+            "PVMBG menaikkan status Gunung Merapi ke Level III (Siaga).",
+            [
+                "PVMBG raised Mount Merapi's status to Level III (Alert).",
+                "PVMBG raised Mount Merapi's status to Level 3 (Alert).",
+                "PVMBG raised Mount Merapi's status to the third level (Alert).",
+            ],
+            ["PVMBG raised Mount Merapi's status to Level II (Alert)."],
+        ),
+        (
+            "Polda Metro Jaya menetapkan status Siaga I menjelang pelantikan.",
+            [
+                "Jakarta police declared a Level I alert ahead of the inauguration.",
+                "Jakarta police declared alert level 1 ahead of the inauguration.",
+            ],
+            ["Jakarta police declared a Level II alert ahead of the inauguration."],
+        ),
+        (
+            "Korban adalah siswa kelas XII SMA Negeri 3 Bekasi.",
+            [
+                "The victim was a class XII student at SMA Negeri 3 Bekasi.",
+                "The victim was a 12th grade student at SMA Negeri 3 Bekasi.",
+                "The victim was a twelfth-grade student at SMA Negeri 3 Bekasi.",
+            ],
+            ["The victim was an eleventh-grade student at SMA Negeri 3 Bekasi."],
+        ),
+        (
+            "Bangunan itu peninggalan Perang Dunia II.",
+            [
+                "The building is a relic of World War II.",
+                "The building is a relic of the Second World War.",
+                "The building is a relic of WWII.",
+            ],
+            ["The building is a relic of World War I."],
+        ),
+        (
+            "Sri Sultan Hamengku Buwono X membuka pameran itu.",
+            [
+                "Sri Sultan Hamengku Buwono X opened the exhibition.",
+                "Sri Sultan Hamengkubuwono X opened the exhibition.",
+            ],
+            ["Sri Sultan Hamengku Buwono IX opened the exhibition."],
+        ),
+        (
+            "Pembangunan tol itu memasuki tahap II.",
+            ["Construction of the toll road entered phase II.", "It entered the second phase."],
+            ["Construction of the toll road entered phase III."],
+        ),
+        (
+            "Buku itu terbit dalam jilid IV.",
+            ["The book was published in volume IV.", "It came out in a fourth volume."],
+            ["The book was published in volume VI."],
+        ),
+        (
+            "Paus Yohanes Paulus II pernah berkunjung ke Indonesia.",
+            ["Pope John Paul II once visited Indonesia."],
+            ["Pope John Paul I once visited Indonesia."],
+        ),
+    ],
+    "fraction": [
+        (
+            "Separuh warga desa itu mengungsi.",
+            ["Half of the village's residents fled.", "50 percent of the villagers fled."],
+            ["A third of the village's residents fled."],
+        ),
+        (
+            "Setengah juta orang memadati kawasan itu.",
+            ["Half a million people packed the area.", "500,000 people packed the area."],
+            ["Half a billion people packed the area."],
+        ),
+        (
+            "Dua setengah juta dosis vaksin tiba di Jakarta.",
+            [
+                "Two and a half million doses of vaccine arrived in Jakarta.",
+                "2.5 million doses of vaccine arrived in Jakarta.",
+            ],
+            ["Two million doses of vaccine arrived in Jakarta."],
+        ),
+        (
+            "Sepertiga anggaran daerah belum terserap.",
+            [
+                "A third of the regional budget has not been absorbed.",
+                "One-third of the regional budget has not been absorbed.",
+            ],
+            [
+                "A quarter of the regional budget has not been absorbed.",
+                "Half of the regional budget has not been absorbed.",
+            ],
+        ),
+        (
+            "Seperempat wilayah kota terendam banjir.",
+            [
+                "A quarter of the city was flooded.",
+                "One-fourth of the city was flooded.",
+                "25 percent of the city was flooded.",
+            ],
+            ["A third of the city was flooded."],
+        ),
+        (
+            "Tiga perempat penduduk desa bekerja sebagai petani.",
+            [
+                "Three quarters of the villagers work as farmers.",
+                "Three-quarters of the villagers work as farmers.",
+                "75 percent of the villagers work as farmers.",
+            ],
+            ["A quarter of the villagers work as farmers."],
+        ),
+        (
+            "Dua pertiga anggota DPR menyetujui RUU itu.",
+            ["Two-thirds of House members approved the bill."],
+            ["A third of House members approved the bill."],
+        ),
+    ],
+    "ordinal": [
+        (
+            "Keempat pelaku ditangkap polisi di Medan.",
+            [
+                "All four perpetrators were arrested by police in Medan.",
+                "The four perpetrators were arrested by police in Medan.",
+            ],
+            [
+                "All three perpetrators were arrested by police in Medan.",
+                "The perpetrators were arrested by police in Medan.",
+            ],
+        ),
+        (
+            "Kedua tersangka kini ditahan di Rutan KPK.",
+            [
+                "Both suspects are now detained at the KPK detention center.",
+                "The two suspects are now detained at the KPK detention center.",
+            ],
+            ["The three suspects are now detained at the KPK detention center."],
+        ),
+        (
+            "Ini kali ketiga ia ditangkap karena narkoba.",
+            ["This is the third time he has been arrested for drugs."],
+            ["This is the second time he has been arrested for drugs."],
+        ),
+        (
+            "Ia anak keempat dari lima bersaudara.",
+            ["He is the fourth of five siblings.", "He is the 4th of five siblings."],
+            ["He is the fifth of five siblings."],
+        ),
+        (
+            "Pertumbuhan ekonomi kuartal kedua mencapai 5,17 persen.",
+            ["Second-quarter economic growth reached 5.17 percent."],
+            ["Third-quarter economic growth reached 5.17 percent."],
+        ),
+        (
+            "Ketiganya dijerat pasal pembunuhan berencana.",
+            ["All three were charged with premeditated murder."],
+            ["Both were charged with premeditated murder."],
+        ),
+        (
+            "Keduanya sepakat berdamai.",
+            ["Both agreed to reconcile.", "The two agreed to reconcile."],
+            ["All three agreed to reconcile."],
+        ),
+        (
+            "Perayaan ulang tahun kedua puluh lima perusahaan itu digelar di Bali.",
+            [
+                "The company's twenty-fifth anniversary was celebrated in Bali.",
+                "The company's 25th anniversary was celebrated in Bali.",
+            ],
+            ["The company's 20th anniversary was celebrated in Bali."],
+        ),
+        (
+            "Kedua orang tuanya hadir dan ia mengangkat kedua tangannya.",
+            ["His parents attended and he raised his hands."],
+            [],
+        ),
+    ],
+}
+QUIET = [(s, t) for cases in EXPRESSIONS.values() for s, same, _ in cases for t in same]
+FLAGGED = [(s, t) for cases in EXPRESSIONS.values() for s, _, lost in cases for t in lost]
+
+
+@pytest.mark.parametrize(("source", "translation"), QUIET)
+def test_a_correct_rendering_of_an_expression_is_quiet(source: str, translation: str) -> None:
+    assert missing_numbers(source, translation) == []
+
+
+@pytest.mark.parametrize(("source", "translation"), FLAGGED)
+def test_a_lost_or_changed_expression_is_flagged(source: str, translation: str) -> None:
+    assert missing_numbers(source, translation) != []
+
+
+@pytest.mark.parametrize(
+    ("source", "surface"),
+    [
+        ("Ratusan rumah terendam.", "Ratusan"),
+        ("Puluhan ribu warga mengungsi.", "Puluhan ribu"),
+        ("Ekonomi tumbuh pada kuartal II tahun ini.", "kuartal II"),
+        ("Status naik ke Siaga I.", "Siaga I"),
+        ("Sepertiga anggaran terserap.", "Sepertiga"),
+        ("Tiga perempat wilayah terendam.", "Tiga perempat"),
+        ("Keempat pelaku ditangkap.", "Keempat"),
+    ],
+)
+def test_an_expression_is_named_as_the_source_wrote_it(source: str, surface: str) -> None:
+    assert missing_numbers(source, "Nothing of it.") == [surface]
