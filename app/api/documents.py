@@ -13,17 +13,19 @@ from starlette.datastructures import UploadFile
 
 from app.api.deps import AppState, OwnerDep, StateDep, require_api_key
 from app.api.errors import describe_problems
-from app.api.job_schemas import DOCUMENT_FORM, DocumentOut
+from app.api.job_schemas import DOCUMENT_FORM, DocumentOut, DocumentReport, FlaggedSegmentOut
 from app.api.jobs import JOB_ID, StoreDep, kept_glossaries, read_form
 from app.api.routes import _summaries_from_docstrings
 from app.api.schemas import TranslateRequest, error_responses
 from app.core.errors import InvalidInput, NotFound, NotReady, TextTooLong
 from app.jobs.documents import DocumentInfo, document_info, document_result, submit_document
+from app.jobs.documents.report import flagged_segments
 from app.store import JobInfo, Store
 from app.store.db import utcnow
 
 # The sync call's fields that make no sense for a whole document (its format is its type).
 NOT_FOR_DOCUMENTS = frozenset({"texts", "return_segments", "format"})
+BOOLEAN_FIELDS = frozenset({"keep_english"})
 
 
 router = APIRouter(
@@ -104,11 +106,14 @@ def check_document_options(fields: dict[str, str]) -> dict[str, Any]:
     for name in sorted(fields):
         if name in NOT_FOR_DOCUMENTS:
             raise InvalidInput(f"The form field `{name}` does not apply to documents.")
+    options: dict[str, Any] = dict(fields)
+    for name in BOOLEAN_FIELDS & options.keys():  # a form sends text: "false" means False
+        options[name] = {"true": True, "false": False}.get(options[name].lower(), options[name])
     try:
-        TranslateRequest.model_validate({**fields, "texts": ["x"]})
+        TranslateRequest.model_validate({**options, "texts": ["x"]})
     except ValidationError as exc:
         raise InvalidInput(describe_problems(exc.errors())) from None
-    return dict(fields)
+    return options
 
 
 async def _owned(store: Store, job_id: str, owner: str | None) -> DocumentInfo:
@@ -122,8 +127,42 @@ async def _owned(store: Store, job_id: str, owner: str | None) -> DocumentInfo:
 
 @router.get("/documents/{document_id}", response_model=DocumentOut, responses=error_responses(404))
 async def document_status(document_id: str, store: StoreDep, owner: OwnerDep) -> DocumentOut:
-    """A document's status, progress, estimated seconds left and characters billed."""
-    return DocumentOut.of_document(await _owned(store, document_id, owner), utcnow())
+    """A document's status, progress, estimated seconds left and characters billed.
+
+    Once done, `flagged` counts the segments to check (a lost number, a repetition loop)
+    and `flagged_segments` lists them with where they are (heading, paragraph, table
+    cell, line).
+    """
+    info = await _owned(store, document_id, owner)
+    flagged = None
+    if info.job.status == "done":
+        flagged = await asyncio.to_thread(flagged_segments, store, info.job)
+    return DocumentOut.of_document(info, utcnow(), flagged)
+
+
+@router.get(
+    "/documents/{document_id}/report",
+    response_model=DocumentReport,
+    responses=error_responses(404, 409),
+)
+async def document_report(document_id: str, store: StoreDep, owner: OwnerDep) -> DocumentReport:
+    """Every flagged segment of a finished document, where it is, and why.
+
+    409 until the document is done.
+    """
+    info = await _owned(store, document_id, owner)
+    if info.job.status != "done":
+        raise NotReady(
+            f"The document is {info.job.status}; its report is there once "
+            f"GET /v1/documents/{document_id} says `done`."
+        )
+    flagged = await asyncio.to_thread(flagged_segments, store, info.job)
+    return DocumentReport(
+        id=info.job.id,
+        name=info.name,
+        flagged=len(flagged),
+        segments=[FlaggedSegmentOut(**f) for f in flagged],
+    )
 
 
 @router.get(

@@ -66,6 +66,11 @@ DOCUMENT_FORM = {
             "description": "A stored glossary (see /v1/glossaries), copied when the "
             "document is queued",
         },
+        "keep_english": {
+            "type": "boolean",
+            "default": True,
+            "description": "`false`: translate sentences detected as English too",
+        },
     },
 }
 
@@ -112,12 +117,59 @@ class JobList(BaseModel):
     jobs: list[JobOut] = Field(description="Newest first")
 
 
+class FlaggedSegmentOut(BaseModel):
+    location: dict[str, Any] = Field(
+        description="Where it is: `kind` (`heading`, `paragraph`, `list`, `table`, "
+        "`header`, `footer`; `line` in a .txt, `block` in .md and .html) and `index` (from "
+        "0); a table cell adds `row` and `cell`, and `index` is then the table's number",
+        examples=[{"kind": "table", "index": 0, "row": 1, "cell": 1}],
+    )
+    source: str
+    translation: str
+    flags: list[str]
+    issues: list[dict[str, Any]] = Field(
+        description="Each flag with what it lost and what it means, as a segment's `issues`"
+    )
+
+
+MAX_LISTED_FLAGS = 100
+
+
 class DocumentOut(JobOut):
     name: str = Field(description="The uploaded file's name; the result has the same")
     format: str = Field(description="`txt`, `md`, `html` or `docx`")
     billed_characters: int = Field(description="Characters of text in the document")
+    flagged: int | None = Field(
+        None,
+        description="Once done: how many segments are flagged (a lost number, a repetition "
+        "loop, ...); check them before using the file",
+    )
+    flagged_segments: list[FlaggedSegmentOut] = Field(
+        default_factory=list,
+        description=f"The first {MAX_LISTED_FLAGS} flagged segments with their location; "
+        "GET /v1/documents/{id}/report lists all of them",
+    )
 
     @classmethod
-    def of_document(cls, info: DocumentInfo, now: datetime) -> DocumentOut:
+    def of_document(
+        cls, info: DocumentInfo, now: datetime, flagged: list[dict[str, Any]] | None = None
+    ) -> DocumentOut:
         base = JobOut.of(info.job, now).model_dump()
-        return cls(**base, name=info.name, format=info.format, billed_characters=info.characters)
+        listed = [FlaggedSegmentOut(**f) for f in (flagged or [])[:MAX_LISTED_FLAGS]]
+        return cls(
+            **base,
+            name=info.name,
+            format=info.format,
+            billed_characters=info.characters,
+            flagged=None if flagged is None else len(flagged),
+            flagged_segments=listed,
+        )
+
+
+class DocumentReport(BaseModel):
+    """A finished document's report: every flagged segment, where it is, and why."""
+
+    id: str
+    name: str
+    flagged: int
+    segments: list[FlaggedSegmentOut]

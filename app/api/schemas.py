@@ -8,6 +8,7 @@ can write out again, so such a request is a 422 naming the field and the positio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -16,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from app.api.text_options import TermOptions
 from app.services.article import ArticleResult
 from app.services.detect import Detection
+from app.services.issues import Issue, issues_of, problems
 from app.services.summarize import SummaryResult
 from app.services.translate import Segment, TranslationResult
 from app.text.clean import CleanedText
@@ -137,6 +139,55 @@ class TermOut(BaseModel):
     target: str = Field(examples=["House of Representatives"])
 
 
+class IssueOut(BaseModel):
+    flag: str = Field(examples=["numbers"], description="One of the segment's `flags`")
+    missing: list[str] = Field(
+        default_factory=list,
+        examples=[["Rp1,2 triliun"]],
+        description="`numbers`: the numbers, amounts and dates of the source that the "
+        "translation does not say, as the source wrote them",
+    )
+    message: str = Field(
+        examples=["a number or amount in the source is missing here: Rp1,2 triliun"],
+        description="What the flag means, in a reader's words",
+    )
+    sentence: int | None = Field(
+        default=None,
+        description="In a summary: the index of the source sentence the issue comes from "
+        "(null: the summary itself, e.g. a number the article does not say)",
+    )
+
+    @classmethod
+    def of(cls, issue: Issue) -> IssueOut:
+        return cls(
+            flag=issue.flag,
+            missing=list(issue.missing),
+            message=issue.message,
+            sentence=issue.sentence,
+        )
+
+    @classmethod
+    def list_of(cls, source: str, translation: str, flags: Sequence[str]) -> list[IssueOut]:
+        return [cls.of(i) for i in issues_of(source, translation, flags)]
+
+
+def summary_issue_list(result: SummaryResult) -> list[IssueOut]:
+    """A summary's issues: its own (a loop, control characters), then those of the
+    sentences it was made from and what it says that the article does not."""
+    own = [
+        IssueOut(flag=i.flag, message=i.message.replace("the translation", "the summary"))
+        for i in issues_of("", "", summary_flags(result.summary))
+    ]
+    return own + [IssueOut.of(issue) for issue in result.issues]
+
+
+def summary_flag_list(result: SummaryResult) -> list[str]:
+    """A summary's flags: its own (a loop, control characters), those of the sentences it
+    was made from, and what it says that the article does not."""
+    own = summary_flags(result.summary)
+    return list(dict.fromkeys([*own, *(issue.flag for issue in result.issues)]))
+
+
 class SegmentOut(BaseModel):
     paragraph: int = Field(
         description="Index of the paragraph in the input text, from 0 (with `html` or "
@@ -153,6 +204,11 @@ class SegmentOut(BaseModel):
         "`tag_position_estimated` (an inline tag was placed by position, not by its words); "
         "empty when it looks fine.",
     )
+    issues: list[IssueOut] = Field(
+        default_factory=list,
+        description="Each flag with what it lost and what it means: "
+        '`{"flag": "numbers", "missing": ["Rp1,2 triliun"], "message": "..."}`',
+    )
     terms: list[TermOut] = Field(
         default_factory=list, description="Glossary entries applied in this sentence"
     )
@@ -164,6 +220,7 @@ class SegmentOut(BaseModel):
             source=segment.source,
             translation=segment.translation,
             flags=list(segment.flags),
+            issues=IssueOut.list_of(segment.source, segment.translation, segment.flags),
             terms=[TermOut(source=source, target=target) for source, target in segment.terms],
         )
 
@@ -174,11 +231,22 @@ class TranslationOut(BaseModel):
         examples=["id"], description="`id`, `ms`, `en`, or `und` (no recognisable language)"
     )
     segments: list[SegmentOut] | None = Field(None, description="Only when return_segments")
+    flagged: int | None = Field(
+        None,
+        description="How many sentences are flagged (a lost number, a loop, ...), when any: "
+        "ask for `return_segments` to see which and why",
+    )
 
     @classmethod
     def of(cls, result: TranslationResult, language: str, with_segments: bool) -> TranslationOut:
         segments = [SegmentOut.of(s) for s in result.segments] if with_segments else None
-        return cls(text=result.text, detected_language=language, segments=segments)
+        flagged = sum(1 for s in result.segments if problems(s.flags))
+        return cls(
+            text=result.text,
+            detected_language=language,
+            segments=segments,
+            flagged=flagged or None,
+        )
 
 
 class TranslateResponse(BaseModel):
@@ -218,6 +286,7 @@ class SummarySentence(BaseModel):
     index: int
     source: str
     translation: str | None = None
+    flags: list[str] = Field(default_factory=list, description="The flags of its translation")
 
 
 class SummarizeResponse(BaseModel):
@@ -233,8 +302,13 @@ class SummarizeResponse(BaseModel):
     sentences_total: int = Field(0, description="Sentences in the cleaned text")
     flags: list[str] = Field(
         default_factory=list,
-        description="What looks wrong with a generated summary (`repetition`, `empty`, "
-        "`control`: control or replacement characters)",
+        description="What looks wrong with the summary: its own flags (`repetition`, "
+        "`empty`, `control`), the flags of the sentences it was made from (`numbers`, ...), "
+        "and for an abstractive summary `unsupported_numbers` / `unsupported_names` (it "
+        "says a number or name the translated article does not)",
+    )
+    issues: list[IssueOut] = Field(
+        default_factory=list, description="Each flag of the sentences used, and of the summary"
     )
 
     @classmethod
@@ -242,11 +316,17 @@ class SummarizeResponse(BaseModel):
         return cls(
             summary=result.summary,
             mode=result.mode,  # type: ignore[arg-type]
-            sentences=[SummarySentence(**vars(s)) for s in result.sentences],
+            sentences=[
+                SummarySentence(
+                    index=s.index, source=s.source, translation=s.translation, flags=list(s.flags)
+                )
+                for s in result.sentences
+            ],
             model=result.model,
             sentences_used=result.sentences_used,
             sentences_total=result.sentences_total,
-            flags=list(summary_flags(result.summary)),
+            flags=summary_flag_list(result),
+            issues=summary_issue_list(result),
         )
 
 
@@ -325,8 +405,12 @@ class ArticleResponse(BaseModel):
     summary_mode: Literal["extractive", "abstractive"]
     summary_flags: list[str] = Field(
         default_factory=list,
-        description="What looks wrong with a generated summary (`repetition`, `empty`, "
-        "`control`: control or replacement characters)",
+        description="What looks wrong with the summary, as `flags` of /v1/summarize: its "
+        "own, those of the sentences it was made from, and what it says that the article "
+        "does not",
+    )
+    summary_issues: list[IssueOut] = Field(
+        default_factory=list, description="Each summary flag with the sentence it comes from"
     )
     segments: list[SegmentOut] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)
@@ -342,7 +426,8 @@ class ArticleResponse(BaseModel):
             translation=result.translation,
             summary=result.summary,
             summary_mode=result.summary_result.mode,  # type: ignore[arg-type]
-            summary_flags=list(summary_flags(result.summary)),
+            summary_flags=summary_flag_list(result.summary_result),
+            summary_issues=summary_issue_list(result.summary_result),
             segments=[SegmentOut.of(s) for s in result.segments],
             removed=result.removed,
             metadata=result.metadata,

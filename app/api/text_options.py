@@ -59,6 +59,13 @@ class TermOptions(BaseModel):
         examples=[["Jokowi"]],
     )
 
+    keep_english: bool = Field(
+        True,
+        description="Sentences detected as English (with confidence) inside the text, a "
+        "quote for instance, come back unchanged and flagged `kept_english`; `false` "
+        "translates every sentence, as does `source_lang: id` (no detection at all).",
+    )
+
     @field_validator("glossary")
     @classmethod
     def _entries_not_blank(cls, glossary: dict[str, str]) -> dict[str, str]:
@@ -77,7 +84,9 @@ class TermOptions(BaseModel):
     def text_options(self) -> TextOptions:
         """The pipeline's options for this request, with its inline glossary only (the
         stored ``glossary_id`` is added by ``app.services.glossaries.with_stored``)."""
-        return TextOptions(self.format, self.glossary, self.no_translate)
+        return TextOptions(
+            self.format, self.glossary, self.no_translate, keep_english=self.keep_english
+        )
 
 
 def _term(value: str) -> str:

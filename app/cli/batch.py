@@ -158,7 +158,18 @@ def _local(source: Path, output: Path, kind: Kind, options: str, settings: Setti
     except (KeyboardInterrupt, asyncio.CancelledError):
         typer.echo("interrupted: run the same command again to go on", err=True)
         raise typer.Exit(130) from None
+    flagged = _flagged_segments(output)
     typer.echo(f"{job.done} done, {job.failed} failed -> {output}", err=True)
+    noun = "segment" if flagged == 1 else "segments"
+    typer.echo(f"{flagged} flagged {noun}: see each result's flags and issues", err=True)
+
+
+def _flagged_segments(output: Path) -> int:
+    """Flagged segments in the results written to ``output``, read line by line."""
+    from app.cli.report import flagged_in
+
+    with output.open(encoding="utf-8") as results:
+        return sum(flagged_in(json.loads(line)) for line in results if line.strip())
 
 
 def _on_ray(

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from app.cli.common import JsonOpt, fail, quiet_libraries, settings_from
+from app.cli.tiny import models_tiny
 from app.core.config import Settings
 from app.core.errors import WartaError
 
@@ -186,3 +187,6 @@ def models_list(as_json: JsonOpt = False) -> None:
         size = human_size(row["size_bytes"])
         typer.echo(f"{row['name']:<{width}}  {row['kind']:<11}  {size:>9}  {row['used_as']}")
     typer.echo(f"{'total':<{width}}  {'':<11}  {human_size(sum(m.size_bytes for m in models)):>9}")
+
+
+models_app.command("tiny")(models_tiny)

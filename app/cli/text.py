@@ -24,6 +24,7 @@ from app.cli.common import (
     read_input,
     settings_from,
 )
+from app.cli.report import StrictOpt, echo, finish, safe_json, warn_segments, warn_summary
 from app.core.errors import WartaError
 
 if TYPE_CHECKING:
@@ -79,6 +80,13 @@ NoTranslateOpt = Annotated[
         metavar="TERM",
     ),
 ]
+KeepEnglishOpt = Annotated[
+    bool,
+    typer.Option(
+        "--keep-english/--translate-english",
+        help="Keep sentences detected as English (a quote) as they are, or translate them",
+    ),
+]
 MaxSentencesOpt = Annotated[
     int,
     typer.Option(
@@ -96,7 +104,7 @@ def _run(work: Awaitable[T]) -> T:
 
 
 def _echo_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    typer.echo(safe_json(json.dumps(payload, ensure_ascii=False, indent=2)))
 
 
 def _text_of(file: str) -> str:
@@ -106,7 +114,9 @@ def _text_of(file: str) -> str:
     return text
 
 
-def _text_options(format: str, glossary: str | None, no_translate: list[str] | None) -> TextOptions:
+def _text_options(
+    format: str, glossary: str | None, no_translate: list[str] | None, keep_english: bool = True
+) -> TextOptions:
     """The pipeline's options from the command's flags (a bad glossary file ends it)."""
     from app.services.options import TextOptions
     from app.text.terms import parse_glossary_tsv
@@ -118,7 +128,7 @@ def _text_options(format: str, glossary: str | None, no_translate: list[str] | N
         except ValueError as exc:
             raise fail(f"{glossary}: {exc}") from None
     try:
-        return TextOptions(format, entries, no_translate or [])
+        return TextOptions(format, entries, no_translate or [], keep_english=keep_english)
     except WartaError as exc:
         raise fail(exc) from None
 
@@ -129,18 +139,25 @@ def translate(
     format: FormatOpt = "text",
     glossary: GlossaryOpt = None,
     no_translate: NoTranslateOpt = None,
+    keep_english: KeepEnglishOpt = True,
     as_json: JsonOpt = False,
+    strict: StrictOpt = False,
     model: ModelOpt = None,
     device: DeviceOpt = None,
     engine: EngineOpt = None,
 ) -> None:
     """Translate an Indonesian text file to English, keeping its paragraphs (or, with
-    --format, its HTML or Markdown)."""
+    --format, its HTML or Markdown).
+
+    Each flagged sentence (a lost number, a repetition loop, ...) gets one warning line
+    on stderr; --strict makes the command exit with status 3 when there is one.
+    """
+    from app.services.issues import issues_of
     from app.services.translate import translate_detected
 
     quiet_libraries()
     text = _text_of(file)
-    options = _text_options(format, glossary, no_translate)
+    options = _text_options(format, glossary, no_translate, keep_english)
     settings = settings_from(translation_model=model, device=device, engine=engine)
 
     async def go() -> Any:
@@ -150,10 +167,15 @@ def translate(
 
     result, language = _run(go())
     if as_json:
-        segments = [asdict(s) for s in result.segments]
+        segments = [
+            {**asdict(s), "issues": [asdict(i) | {"message": i.message} for i in issues]}
+            for s in result.segments
+            for issues in [issues_of(s.source, s.translation, s.flags)]
+        ]
         _echo_json({"text": result.text, "detected_language": language, "segments": segments})
     else:
-        typer.echo(result.text)
+        echo(result.text)
+    finish(warn_segments(result.segments), strict)
 
 
 def article(
@@ -162,10 +184,12 @@ def article(
     format: FormatOpt = "text",
     glossary: GlossaryOpt = None,
     no_translate: NoTranslateOpt = None,
+    keep_english: KeepEnglishOpt = True,
     title: TitleOpt = None,
     mode: ModeOpt = "auto",
     max_sentences: MaxSentencesOpt = 3,
     as_json: JsonOpt = False,
+    strict: StrictOpt = False,
     model: ModelOpt = None,
     summarization_model: SummarizerOpt = None,
     device: DeviceOpt = None,
@@ -175,13 +199,14 @@ def article(
 
     Prints the English title, translation and summary (--json: the API's response).
     With --format html or markdown the file is the article's body in that markup.
+    Flagged sentences and summaries are named on stderr; --strict exits with status 3.
     """
     from app.api.schemas import ArticleResponse
     from app.services.article import process_article
 
     quiet_libraries()
     source = _text_of(file)
-    options = _text_options(format, glossary, no_translate)
+    options = _text_options(format, glossary, no_translate, keep_english)
     if html and format != "text":
         raise fail("--html reads a whole page to clean; for an HTML body use --format html")
     settings = settings_from(
@@ -210,13 +235,14 @@ def article(
     response = ArticleResponse.of(result)
     if as_json:
         _echo_json(response.model_dump(mode="json"))
-        return
-    if response.title is not None:
-        typer.echo(response.title.translation + "\n")
-    typer.echo(response.translation)
-    typer.echo(f"\nSummary ({response.summary_mode}): {response.summary}")
-    for flag in response.summary_flags:
-        typer.echo(f"note: the summary looks degenerate ({flag})", err=True)
+    else:
+        if response.title is not None:
+            echo(response.title.translation + "\n")
+        echo(response.translation)
+        echo(f"\nSummary ({response.summary_mode}): {response.summary}")
+    warned = warn_segments(result.segments)
+    warned += warn_summary(response.summary_flags, response.summary_issues)
+    finish(warned, strict)
 
 
 def summarize(
@@ -264,7 +290,7 @@ def summarize(
     if as_json:
         _echo_json(response.model_dump(mode="json"))
         return
-    typer.echo(response.summary)
+    echo(response.summary)
     if result.mode == "abstractive" and result.sentences_used < result.sentences_total:
         typer.echo(
             f"note: the text is longer than the summarisation model's input; the summary is "
@@ -272,8 +298,7 @@ def summarize(
             f"{result.sentences_total} sentences",
             err=True,
         )
-    for flag in response.flags:
-        typer.echo(f"note: the summary looks degenerate ({flag})", err=True)
+    warn_summary(response.flags, response.issues)
 
 
 def clean(file: FileArg, html: HtmlOpt = False, as_json: JsonOpt = False) -> None:

@@ -156,9 +156,15 @@ async def _summarise(
     """Summarise from the body's translated segments, translating nothing again."""
     sentences = [(s.paragraph, s.source) for s in segments]
     translations = [s.translation for s in segments]
+    flags = [s.flags for s in segments]
     if mode == "abstractive" and summarizer is not None:
         return await abstractive_summary(
-            sentences, translations, summarizer, title=title, translation_model=translation_model
+            sentences,
+            translations,
+            summarizer,
+            title=title,
+            translation_model=translation_model,
+            flags=flags,
         )
     return await extractive_summary(
         sentences,
@@ -166,4 +172,5 @@ async def _summarise(
         max_sentences=max_sentences,
         translations=translations,
         translation_model=translation_model,
+        flags=flags,
     )

@@ -26,13 +26,16 @@ class TextOptions:
     translated). ``glossary``: source term -> the English that must appear for it.
     ``no_translate``: terms that come back verbatim (as URLs, e-mail addresses,
     @mentions and #hashtags always do). ``ignore_tags``: HTML elements whose content is
-    not translated (as ``<code>``'s never is).
+    not translated (as ``<code>``'s never is). ``keep_english``: sentences detected as
+    English come back unchanged, flagged ``kept_english`` (the API and the command line
+    turn it on; the compatible APIs translate every sentence, as their services do).
     """
 
     format: str = "text"
     glossary: Mapping[str, str] = field(default_factory=dict, hash=False)
     no_translate: Sequence[str] = ()
     ignore_tags: Sequence[str] = ()
+    keep_english: bool = False
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:

@@ -8,7 +8,9 @@ from dataclasses import replace
 from app.engines.base import GenerationOptions
 from app.text.quality import assess, severity
 
-RETRY_FLAGS = frozenset({"empty", "repetition", "echo", "length_ratio", "control"})
+# A lost number is retried too: stricter decoding often brings back an amount that a
+# beam cut short, and a reader should see a flag only when the second try lost it too.
+RETRY_FLAGS = frozenset({"empty", "repetition", "echo", "length_ratio", "control", "numbers"})
 
 
 def retry_options(options: GenerationOptions) -> GenerationOptions:
@@ -22,7 +24,8 @@ def retry_options(options: GenerationOptions) -> GenerationOptions:
 
 
 def units_to_retry(units: Sequence[str], outputs: Sequence[str]) -> list[int]:
-    """Indices of units whose output looks degenerate (repetition, echo, empty, length)."""
+    """Indices of units whose output looks degenerate (repetition, echo, empty, length,
+    control characters) or lost a number."""
     return [
         i
         for i, (unit, output) in enumerate(zip(units, outputs, strict=True))

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 
 from app.core.errors import InvalidInput, ModelNotReady
 from app.engines.base import GenerationOptions, Seq2SeqEngine
+from app.services.issues import Issue, issues_of, summary_checks
 from app.services.plan import TokenCounter
-from app.services.translate import Runner, Translate, document_sentences
+from app.services.translate import Runner, Segment, Translate, document_sentences
 from app.text.clean import clean_text
 from app.text.extract import salience, select_sentences, select_within_budget
 
@@ -40,6 +41,7 @@ class SummarySentence:
     index: int
     source: str
     translation: str | None
+    flags: tuple[str, ...] = ()  # the flags of its translation
 
 
 @dataclass
@@ -55,6 +57,9 @@ class SummaryResult:
     sentences_total: int = 0  # ... out of this many
     used_indices: list[int] = field(default_factory=list)  # which ones, in document order
     translation_model: str | None = None
+    # The flags of the sentences it was made from, and what an abstractive summary says
+    # that the article does not.
+    issues: list[Issue] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,7 @@ async def summarize_text(
         summarizer,
         title=title,
         translation_model=translation_model,
+        flags=[s.flags for s in segments],
     )
 
 
@@ -191,9 +197,11 @@ async def extractive_summary(
     translate: Translate | None = None,
     translations: Sequence[str] | None = None,
     translation_model: str | None = None,
+    flags: Sequence[tuple[str, ...]] | None = None,
 ) -> SummaryResult:
-    """Select sentences; translate only those, unless ``translations`` are given or the
-    output is Indonesian."""
+    """Select sentences; translate only those, unless ``translations`` (with their
+    ``flags``) are given or the output is Indonesian. Each chosen sentence keeps the
+    flags of its translation."""
     if max_sentences < 1:
         raise InvalidInput(
             "max_sentences must be at least 1.", cli_message="--max-sentences must be at least 1."
@@ -203,25 +211,36 @@ async def extractive_summary(
     chosen = await asyncio.to_thread(select_sentences, sources, paragraphs, title, max_sentences)
     picked = [sources[i] for i in chosen]
     translated: list[str | None]
+    picked_flags: list[tuple[str, ...]] = [()] * len(chosen)
     if output_lang == "id":
         translated = [None] * len(chosen)
     elif translations is not None:
         translated = [translations[i] for i in chosen]
+        picked_flags = [flags[i] for i in chosen] if flags is not None else picked_flags
     else:
-        translated = [r.text for r in await _require(translate)(picked)]
+        results = await _require(translate)(picked)
+        translated = [r.text for r in results]
+        picked_flags = [_flags_of(r.segments) for r in results]
     english = [t for t in translated if t is not None]
+    summary_sentences = [
+        SummarySentence(i, s, t, f)
+        for i, s, t, f in zip(chosen, picked, translated, picked_flags, strict=True)
+    ]
     return SummaryResult(
         summary=" ".join(picked if output_lang == "id" else english),
         mode="extractive",
         output_lang=output_lang,
         model=EXTRACTIVE_MODEL,
-        sentences=[
-            SummarySentence(i, s, t) for i, s, t in zip(chosen, picked, translated, strict=True)
-        ],
+        sentences=summary_sentences,
         sentences_used=len(chosen),
         sentences_total=len(sentences),
         used_indices=chosen,
         translation_model=translation_model if output_lang == "en" else None,
+        issues=[
+            issue
+            for s in summary_sentences
+            for issue in issues_of(s.source, s.translation or "", s.flags, s.index)
+        ],
     )
 
 
@@ -232,10 +251,21 @@ async def abstractive_summary(
     *,
     title: str | None = None,
     translation_model: str | None = None,
+    flags: Sequence[tuple[str, ...]] | None = None,
 ) -> SummaryResult:
-    """An English summary of the translated sentences, reduced to fit the model first."""
+    """An English summary of the translated sentences, reduced to fit the model first.
+
+    It carries the ``flags`` of the sentences it was made from, and is checked against
+    them: a number or name the article does not have is an issue of the summary.
+    """
     used = await asyncio.to_thread(fit_to_summarizer, sentences, translations, summarizer, title)
-    summary = (await summarizer.generate([" ".join(translations[i] for i in used)]))[0]
+    article = " ".join(translations[i] for i in used)
+    summary = (await summarizer.generate([article]))[0]
+    carried = [
+        issue
+        for i in used
+        for issue in issues_of(sentences[i][1], translations[i], flags[i] if flags else (), i)
+    ]
     return SummaryResult(
         summary=summary,
         mode="abstractive",
@@ -245,7 +275,12 @@ async def abstractive_summary(
         sentences_total=len(sentences),
         used_indices=used,
         translation_model=translation_model,
+        issues=carried + summary_checks(summary, article),
     )
+
+
+def _flags_of(segments: Sequence[Segment]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(flag for segment in segments for flag in segment.flags))
 
 
 def fit_to_summarizer(

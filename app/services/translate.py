@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.services import guard
 from app.services.detect import TRANSLATED_LANGUAGES, LanguageDetector
 from app.services.documents import Document, Translated, finish, prepare
+from app.services.issues import KEPT_ENGLISH
+from app.services.mixed import english_units
 from app.services.options import PLAIN, TextOptions
 from app.services.plan import TokenCounter, TranslationPlan, plan_translation, sentence_outputs
 from app.services.retry import merge_retries, retry_options, units_to_retry
@@ -114,17 +116,25 @@ class TranslationPipeline:
         return plan
 
     async def translate(
-        self, texts: Sequence[str], run: Runner, options: TextOptions = PLAIN
+        self,
+        texts: Sequence[str],
+        run: Runner,
+        options: TextOptions = PLAIN,
+        detector: LanguageDetector | None = None,
     ) -> list[TranslationResult]:
         """Translate each text; paragraph breaks (or markup) kept, every sentence present
-        once, every protected span and glossary target in the output."""
+        once, every protected span and glossary target in the output. With a ``detector``
+        and ``options.keep_english``, English sentences come back as they are."""
         if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
             plan = self.plan(texts, options)
         else:  # tokenising a long article takes milliseconds: keep the event loop free
             plan = await asyncio.to_thread(self.plan, texts, options)
-        outputs = await self.run_units(plan.units, plan.unit_tokens, run)
+        kept: frozenset[int] = frozenset()
+        if detector is not None and options.keep_english:
+            kept = await _checked(len(plan.units), english_units, plan.texts, plan.units, detector)
+        outputs = await self.run_units(plan.units, plan.unit_tokens, run, kept)
         size = len(plan.units)
-        results, lost_ones, probes = await _checked(size, _verified, plan, outputs)
+        results, lost_ones, probes = await _checked(size, _verified, plan, outputs, kept)
         if lost_ones:
             guard.rebuild(
                 results, lost_ones, await self.translate_pieces(guard.pieces(lost_ones), run)
@@ -145,9 +155,23 @@ class TranslationPipeline:
         return {s.source: draft for s, draft in zip(plan.documents[0], drafts, strict=True)}
 
     async def run_units(
-        self, units: Sequence[str], lengths: Sequence[int], run: Runner
+        self,
+        units: Sequence[str],
+        lengths: Sequence[int],
+        run: Runner,
+        kept: frozenset[int] = frozenset(),
     ) -> list[str]:
-        """Translate units; degenerate outputs get one retry with stricter decoding."""
+        """Translate units; degenerate outputs get one retry with stricter decoding. The
+        ``kept`` units are not sent to the model: each is its own output."""
+        if kept:
+            todo = [i for i in range(len(units)) if i not in kept]
+            done = await self.run_units([units[i] for i in todo], [lengths[i] for i in todo], run)
+            outputs = list(units)
+            for i, output in zip(todo, done, strict=True):
+                outputs[i] = output
+            return outputs
+        if not units:
+            return []
         outputs = await run(units, lengths, self.options)
         if not self.retry_degenerate:
             return outputs
@@ -159,14 +183,14 @@ class TranslationPipeline:
         )
         return await _checked(len(retried), merge_retries, units, outputs, retried, second)
 
-    def bind(self, run: Runner) -> Translate:
+    def bind(self, run: Runner, detector: LanguageDetector | None = None) -> Translate:
         """``translate(texts, options)`` through one driver (e.g. bound to a request's
-        scope)."""
+        scope); ``detector`` finds the English sentences to keep."""
 
         async def translate(
             texts: Sequence[str], options: TextOptions = PLAIN
         ) -> list[TranslationResult]:
-            return await self.translate(texts, run, options)
+            return await self.translate(texts, run, options, detector)
 
         return translate
 
@@ -180,11 +204,20 @@ class Translate(Protocol):
 
 
 def _verified(
-    plan: TranslationPlan, outputs: Sequence[str]
+    plan: TranslationPlan, outputs: Sequence[str], kept: frozenset[int] = frozenset()
 ) -> tuple[list[list[Translated]], list[guard.Lost], dict[str, str]]:
     """Each text's sentence translations, checked for lost protected spans and glossary
-    targets (``lost``: what must be rebuilt), and the tag probes' translations."""
+    targets (``lost``: what must be rebuilt), and the tag probes' translations; a kept
+    English sentence is its own translation, flagged ``kept_english``."""
     *drafts, probed = sentence_outputs(plan, outputs)
+    if kept:
+        drafts = [
+            [
+                (text, (KEPT_ENGLISH,)) if set(s.units) <= kept else (text, flags)
+                for s, (text, flags) in zip(document, sentences, strict=True)
+            ]
+            for document, sentences in zip(plan.documents, drafts, strict=False)
+        ]
     probes = {s.source: text for s, (text, _) in zip(plan.documents[-1], probed, strict=True)}
     results, lost = guard.check(plan.texts, drafts)
     return results, lost, probes
@@ -274,7 +307,10 @@ async def translate_detected(
     options: TextOptions = PLAIN,
 ) -> list[tuple[TranslationResult, str]]:
     """(result, language) per text: Indonesian and Malay are translated; English and
-    text with no recognisable language come back unchanged."""
+    text with no recognisable language come back unchanged. A ``source_lang`` given
+    (not ``auto``) skips detection, of texts and of English sentences alike."""
+    if source_lang != "auto":
+        options = replace(options, keep_english=False)
     read = [detection_text(text, options) for text in texts] if source_lang == "auto" else texts
     languages = await detect_languages(detector, read, source_lang)
     chosen = [i for i, lang in enumerate(languages) if lang in TRANSLATED_LANGUAGES]

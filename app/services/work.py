@@ -40,7 +40,7 @@ def work_through(
     if engines.summarization is not None and summary_run is not None:
         summarizer = summarizer_for(engines.summarization, summary_run)
     info = engines.translation.info
-    return Work(pipeline.bind(run), summarizer, detector, info.name, info.engine)
+    return Work(pipeline.bind(run, detector), summarizer, detector, info.name, info.engine)
 
 
 def direct_work(

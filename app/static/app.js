@@ -102,6 +102,78 @@ function renderTerms(segments) {
   $("terms-heading").textContent = "Glossary terms applied (" + terms.length + ")";
 }
 
+// Flags that describe what was done rather than what went wrong.
+const NOTES = new Set(["kept_english"]);
+// Spans Warta always keeps verbatim: URLs, e-mail addresses, @mentions, #hashtags.
+const PROTECTED = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])[@#][\w.]*\w)/g;
+
+function problems(segment) {
+  const issues = Array.isArray(segment.issues) ? segment.issues : [];
+  return issues.filter((issue) => !NOTES.has(issue.flag));
+}
+
+function isKept(segment) {
+  return Array.isArray(segment.flags) && segment.flags.includes("kept_english");
+}
+
+// The sentence's text with glossary targets and protected spans marked; all as text nodes.
+function decorated(text, terms) {
+  const marks = [];
+  (Array.isArray(terms) ? terms : []).forEach((term) => {
+    let at = text.indexOf(term.target);
+    while (term.target && at !== -1) {
+      marks.push({ start: at, end: at + term.target.length, kind: "term",
+        title: "Glossary: " + term.source + " → " + term.target });
+      at = text.indexOf(term.target, at + term.target.length);
+    }
+  });
+  for (const match of text.matchAll(PROTECTED)) {
+    marks.push({ start: match.index, end: match.index + match[0].length, kind: "protected",
+      title: "Kept verbatim" });
+  }
+  marks.sort((a, b) => a.start - b.start || b.end - a.end);
+  const nodes = [];
+  let position = 0;
+  marks.forEach((mark) => {
+    if (mark.start < position) return;  // overlapping: the earlier, longer mark wins
+    if (mark.start > position) nodes.push(document.createTextNode(text.slice(position, mark.start)));
+    const node = el("mark", text.slice(mark.start, mark.end), mark.kind);
+    node.title = mark.title;
+    nodes.push(node);
+    position = mark.end;
+  });
+  if (position < text.length) nodes.push(document.createTextNode(text.slice(position)));
+  return nodes;
+}
+
+// A flagged sentence: its reasons in words, always visible; its source on click.
+function issueNote(segment, issues) {
+  const note = el("span", undefined, "issue-note");
+  note.append(el("span", "⚠ " + issues.map((issue) => issue.message).join("; "), "issue-text"));
+  const source = el("span", "Source: " + segment.source, "issue-source");
+  source.lang = "id";
+  source.hidden = true;
+  note.append(source);
+  return note;
+}
+
+function markSegment(span, segment) {
+  const issues = problems(segment);
+  if (issues.length) {
+    span.classList.add("flagged");
+    span.title = issues.map((issue) => issue.message).join("\n") + "\nSource: " + segment.source;
+    const note = issueNote(segment, issues);
+    span.append(" ", note);
+    span.addEventListener("click", () => {
+      const source = note.querySelector(".issue-source");
+      source.hidden = !source.hidden;
+    });
+  } else if (isKept(segment)) {
+    span.classList.add("kept");
+    span.title = "Kept as written: this sentence is already English";
+  }
+}
+
 // Source and translation sentences share an index, so hovering one lights up both.
 function highlight(index, on) {
   document.querySelectorAll('.seg[data-seg="' + index + '"]').forEach((node) => {
@@ -121,6 +193,7 @@ function segmentSpan(text, index) {
 }
 
 // One <p> per source paragraph, one span per sentence; returns the plain text for copying.
+// In the translation, flagged sentences are marked and glossary terms highlighted.
 function renderSegments(container, segments, field) {
   container.replaceChildren();
   const paragraphs = [];
@@ -134,7 +207,12 @@ function renderSegments(container, segments, field) {
       paragraphs.push([]);
     }
     if (current.childNodes.length) current.append(" ");
-    current.append(segmentSpan(segment[field], index));
+    const span = segmentSpan(segment[field], index);
+    if (field === "translation") {
+      span.replaceChildren(...decorated(segment.translation, segment.terms));
+      markSegment(span, segment);
+    }
+    current.append(span);
     paragraphs[paragraphs.length - 1].push(segment[field]);
   });
   return paragraphs.map((sentences) => sentences.join(" ")).join("\n\n");
@@ -151,13 +229,70 @@ function withTitle(title, text) {
   return title ? title + "\n\n" + text : text;
 }
 
+// The summary, with each sentence that carries a flag marked as in the translation,
+// and what an abstractive summary says that the article does not.
+function renderSummary(result, segments) {
+  const box = $("summary");
+  const summary = result.summary || "";
+  const issues = Array.isArray(result.summary_issues) ? result.summary_issues : [];
+  const shown = issues.filter((issue) => !NOTES.has(issue.flag));
+  box.replaceChildren();
+  let position = 0;
+  const bySentence = new Map();
+  shown.filter((issue) => issue.sentence !== null && issue.sentence !== undefined)
+    .forEach((issue) => bySentence.set(issue.sentence, [...(bySentence.get(issue.sentence) || []), issue]));
+  [...bySentence.keys()].sort((a, b) => a - b).forEach((index) => {
+    const segment = segments[index];
+    const at = segment ? summary.indexOf(segment.translation, position) : -1;
+    if (at === -1) return;
+    box.append(summary.slice(position, at));
+    const span = segmentSpan(segment.translation, index);
+    span.classList.add("flagged");
+    span.title = bySentence.get(index).map((issue) => issue.message).join("\n") + "\nSource: " + segment.source;
+    span.append(" ", issueNote(segment, bySentence.get(index)));
+    box.append(span);
+    position = at + segment.translation.length;
+  });
+  box.append(summary.slice(position));
+  const whole = shown.filter((issue) => issue.sentence === null || issue.sentence === undefined);
+  if (whole.length) {
+    box.classList.add("flagged-summary");
+    box.append(" ", el("span", "⚠ " + whole.map((issue) => issue.message).join("; "), "issue-note"));
+  } else {
+    box.classList.remove("flagged-summary");
+  }
+  return shown.length;
+}
+
+function renderFlagCount(flagged, summaryFlags) {
+  const banner = $("flags");
+  if (!flagged && !summaryFlags) {
+    banner.hidden = true;
+    banner.textContent = "";
+    return;
+  }
+  const parts = [];
+  if (flagged) parts.push(flagged + (flagged === 1 ? " sentence" : " sentences") + " of the translation");
+  if (summaryFlags) parts.push("the summary");
+  const count = el("span", String(flagged + (summaryFlags ? 1 : 0)));
+  count.id = "flag-count";
+  banner.replaceChildren(
+    el("strong", "⚠ "),
+    count,
+    el("strong", " to check before publishing: "),
+    document.createTextNode(parts.join(" and ") + " may be wrong. The marked sentences say why; click one to see its source."),
+  );
+  banner.hidden = false;
+}
+
 function render(result) {
   const segments = Array.isArray(result.segments) ? result.segments : [];
   const title = renderTitle(result);
   const source = renderSegments($("source"), segments, "source");
   const translated = renderSegments($("translation"), segments, "translation");
   if (!segments.length) $("translation").append(el("p", result.translation || ""));
-  $("summary").textContent = result.summary || "";
+  const summaryFlags = renderSummary(result, segments);
+  renderFlagCount(segments.filter((segment) => problems(segment).length).length, summaryFlags);
   copyTexts.source = withTitle(title.source, source);
   copyTexts.translation = withTitle(title.translation, segments.length ? translated : result.translation || "");
   copyTexts.summary = result.summary || "";

@@ -9,18 +9,19 @@ and reports the flags that remain; summaries report theirs.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from difflib import SequenceMatcher
+
+from app.text.numbers import missing_numbers
 
 # A number is one word: "1.000.000.000" is not "000" said three times.
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|\w+")
-_NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 # Control characters (tab and line breaks aside), lone surrogates and U+FFFD: what a
 # model emits when it is broken or fed broken text, never what a reader should get.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
 # The same word three times in a row, only spaces between ("said said said").
 _WORD_RUN = re.compile(r"\b(\w+)(?:\s+\1\b){2}", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_NAME = re.compile(r"\b[A-Z][A-Za-z'-]*\b")
 
 MIN_CHARS_FOR_RATIO = 20  # short titles and names translate to anything
 LENGTH_RATIO_BOUNDS = (0.35, 3.0)  # English/Indonesian characters in news is about 0.9-1.1
@@ -43,11 +44,6 @@ def has_repetition(words: list[str], max_n: int = 6) -> bool:
     return len(words) >= 16 and len(set(words)) / len(words) < 0.3
 
 
-def digits_of(text: str) -> Counter[str]:
-    """The numbers in a text as digit strings: "Rp1.022,6" and "Rp1,022.6" agree."""
-    return Counter(re.sub(r"\D", "", number) for number in _NUMBER.findall(text))
-
-
 def has_control(text: str) -> bool:
     """True when ``text`` holds control characters, lone surrogates or U+FFFD."""
     return bool(_CONTROL.search(text))
@@ -55,7 +51,8 @@ def has_control(text: str) -> bool:
 
 def assess(source: str, translation: str) -> tuple[str, ...]:
     """Flags for one translated unit: ``empty``, ``repetition``, ``echo``,
-    ``length_ratio``, ``numbers`` (a number of the source is missing) and ``control``
+    ``length_ratio``, ``numbers`` (a number, amount or date of the source is missing or
+    changed: ``app.text.numbers``) and ``control``
     (control or replacement characters the source does not have)."""
     source_words = _WORD.findall(source.lower())
     if not source_words:
@@ -72,7 +69,7 @@ def assess(source: str, translation: str) -> tuple[str, ...]:
         ratio = len(translation) / len(source)
         if not LENGTH_RATIO_BOUNDS[0] <= ratio <= LENGTH_RATIO_BOUNDS[1]:
             flags.append("length_ratio")
-    if digits_of(source) - digits_of(translation):
+    if missing_numbers(source, translation):
         flags.append("numbers")
     if len(_CONTROL.findall(translation)) > len(_CONTROL.findall(source)):
         flags.append("control")
@@ -90,6 +87,18 @@ def summary_flags(summary: str) -> tuple[str, ...]:
     if has_control(summary):
         flags.append("control")
     return tuple(flags)
+
+
+def unsupported_names(summary: str, article: str) -> list[str]:
+    """Capitalised names in an English summary that the article never mentions (the
+    first word of a sentence is left out: it is capitalised anyway)."""
+    known = {word.lower() for word in _NAME.findall(article)}
+    names = []
+    for sentence in _SENTENCE_END.split(summary.strip()):
+        matches = list(_NAME.finditer(sentence))
+        opening = matches[1:] if matches and matches[0].start() == 0 else matches
+        names += [m.group() for m in opening if m.group().lower() not in known]
+    return list(dict.fromkeys(names))
 
 
 def summary_repeats(summary: str) -> bool:

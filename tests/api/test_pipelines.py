@@ -187,7 +187,10 @@ def test_degenerate_summary_is_flagged_not_passed_off_as_fine(
         extractive = post(client, "/v1/summarize", {"text": BODY, "mode": "extractive"})
     assert summary.json()["mode"] == "abstractive"
     assert summary.json()["summary"] == output
-    assert summary.json()["flags"] == flags
+    # The fake summary also names words the fake translation lacks ("Floods", "East"):
+    # those are `unsupported_names`, checked in tests/services/test_summary_flags.py.
+    own = {"repetition", "control", "empty"}
+    assert [f for f in summary.json()["flags"] if f in own] == flags
     assert article.json()["summary"] == output
-    assert article.json()["summary_flags"] == flags
+    assert [f for f in article.json()["summary_flags"] if f in own] == flags
     assert extractive.json()["flags"] == []

@@ -192,6 +192,10 @@ def test_page_applies_a_stored_glossary_picked_from_the_list(server_url: str, br
     _fill(browser, "text", source)
     assert _submit(browser) == ""
     assert _texts(browser, "#translation .seg") == [target.replace("Surabaya", "Surabaya City")]
+    # The applied term is marked where it stands in the translation.
+    marked = browser.find_elements(By.CSS_SELECTOR, "#translation mark.term")
+    assert [node.text for node in marked] == ["Surabaya City"]
+    assert "Surabaya → Surabaya City" in (marked[0].get_attribute("title") or "")
     browser.find_element(By.ID, "terms-heading").click()  # open the list
     assert _texts(browser, "#terms li") == ["Surabaya → Surabaya City"]
     ARTIFACTS.mkdir(exist_ok=True)
@@ -225,3 +229,51 @@ def test_page_and_its_files_are_served_with_a_strict_policy(server_url: str) -> 
         urllib.request.urlopen(server_url + "/static/..%2Fapi%2Fweb.py", timeout=10)
     assert missing.value.code == 404
     assert json.load(missing.value)["error"]["code"] == "not_found"
+
+
+# The tiny model knows PAIRS; a sentence with an amount it never saw comes back as one of
+# the sentences it knows, without the amount.
+LOSSY = "Harga beras naik menjadi Rp14.500 per kilogram."
+
+
+def test_page_marks_the_sentence_that_lost_an_amount(server_url: str, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server_url + "/")
+    _fill(browser, "api-key", API_KEY)
+    _fill(browser, "title", "")
+    _fill(browser, "text", f"{PAIRS[0][0]} {LOSSY}\n\n{PAIRS[2][0]}")
+    assert _submit(browser) == ""
+
+    banner = browser.find_element(By.ID, "flags")
+    assert banner.is_displayed()
+    assert browser.find_element(By.ID, "flag-count").text == "2"  # the sentence, the summary
+    flagged = browser.find_elements(By.CSS_SELECTOR, "#translation .seg.flagged")
+    assert len(flagged) == 1
+    note = flagged[0].find_element(By.CSS_SELECTOR, ".issue-text")
+    assert note.is_displayed()
+    assert "missing here: Rp14.500" in note.text
+    # The clean sentences are not marked.
+    clean = browser.find_elements(By.CSS_SELECTOR, "#translation .seg:not(.flagged)")
+    assert [node.text for node in clean] == [PAIRS[0][1], PAIRS[2][1]]
+    # A click shows the source beside it.
+    source = flagged[0].find_element(By.CSS_SELECTOR, ".issue-source")
+    assert not source.is_displayed()
+    flagged[0].click()
+    assert source.is_displayed() and LOSSY in source.text
+    # The extractive summary uses that sentence, and says so where it shows it.
+    summary_note = browser.find_element(By.CSS_SELECTOR, "#summary .seg.flagged .issue-text")
+    assert "Rp14.500" in summary_note.text
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "web-page-flags.png"))
+
+
+def test_page_shows_no_warning_for_a_clean_article(server_url: str, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server_url + "/")
+    _fill(browser, "api-key", API_KEY)
+    _fill(browser, "text", f"{PAIRS[0][0]} {PAIRS[1][0]}\n\n{PAIRS[2][0]}")
+    assert _submit(browser) == ""
+    assert not browser.find_element(By.ID, "flags").is_displayed()
+    assert browser.find_elements(By.CSS_SELECTOR, ".flagged, .issue-note") == []

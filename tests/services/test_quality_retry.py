@@ -51,3 +51,34 @@ def test_retry_can_be_disabled() -> None:
     engine = EchoingEngine()
     translate_now(engine, ["Pemerintah akan membangun sekolah baru."], retry_degenerate=False)
     assert len(engine.batches) == 1
+
+
+class AmountDroppingEngine(FakeEngine):
+    """Drops the amount on a first try; stricter decoding brings it back, like a beam
+    that had cut it short."""
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        outputs = super().generate(texts, options)
+        if options.no_repeat_ngram_size:
+            return outputs
+        return [o.replace(" RP1,2 TRILIUN", "") for o in outputs]
+
+
+def test_a_lost_amount_is_retried_and_the_better_output_kept() -> None:
+    engine = AmountDroppingEngine()
+    sentence = "Pemerintah menyiapkan dana Rp1,2 triliun."
+    result = translate_now(engine, [f"Harga beras naik. {sentence}"])[0]
+    assert result.segments[1].translation == f"EN:{sentence.upper()}"
+    assert result.segments[1].flags == ()
+    assert engine.batches[-1] == [sentence]  # only the sentence that lost it was retried
+
+
+def test_an_amount_lost_twice_is_flagged() -> None:
+    class AlwaysDropping(FakeEngine):
+        def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+            return [o.replace(" RP1,2 TRILIUN", "") for o in super().generate(texts, options)]
+
+    engine = AlwaysDropping()
+    result = translate_now(engine, ["Pemerintah menyiapkan dana Rp1,2 triliun."])[0]
+    assert result.segments[0].flags == ("numbers",)
+    assert len(engine.batches) == 2

@@ -134,7 +134,8 @@ def submit_document(
             f"The document has a {UNIT_NAMES[kind]} of {longest} characters; the limit is "
             f"{max_chars} (WARTA_MAX_CHARS). Split the document."
         )
-    request = {**options, "format": fmt.pipeline}
+    # Segments are kept with each part so the finished job can say which were flagged.
+    request = {**options, "format": fmt.pipeline, "return_segments": True}
     meta = {"name": name, "format": kind, "characters": billed(texts, fmt.pipeline)}
     options = {**(kept or {}), REQUEST: request, DOCUMENT: meta}
     job = create_job(store, "document", owner=owner, options=options, key=key)

@@ -25,6 +25,46 @@ def units(data: bytes) -> list[str]:
     return [_text(texts).strip() for texts in _paragraphs(_open(data))]
 
 
+def places(data: bytes) -> list[dict[str, Any]]:
+    """Where each paragraph of ``units`` is, for a reader: ``{"kind": "heading" |
+    "paragraph" | "list" | "table" | "header" | "footer", "index": ...}``; a table cell
+    adds ``row`` and ``cell`` (``index`` is then the table's number), every index from 0."""
+    from docx.oxml.ns import qn
+
+    document = _open(data)
+    tables = {id(t): n for n, t in enumerate(document.element.body.iter(qn("w:tbl")))}
+    found: list[dict[str, Any]] = []
+    for texts in _paragraphs(document):
+        paragraph = next(texts[0].iterancestors(qn("w:p")))
+        found.append(_place(paragraph, len(found), tables))
+    return found
+
+
+def _place(paragraph: Any, number: int, tables: dict[int, int]) -> dict[str, Any]:
+    from docx.oxml.ns import qn
+
+    cell = next(paragraph.iterancestors(qn("w:tc")), None)
+    if cell is not None:
+        row = cell.getparent()
+        table = row.getparent()
+        return {
+            "kind": "table",
+            "index": tables.get(id(table), 0),
+            "row": table.findall(qn("w:tr")).index(row),
+            "cell": row.findall(qn("w:tc")).index(cell),
+        }
+    root = paragraph.getroottree().getroot().tag
+    if root in (qn("w:hdr"), qn("w:ftr")):
+        return {"kind": "header" if root == qn("w:hdr") else "footer", "index": number}
+    style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    name = (style.get(qn("w:val")) if style is not None else "") or ""
+    if name.startswith(("Heading", "Title")):
+        return {"kind": "heading", "index": number}
+    if name.startswith("List") or paragraph.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None:
+        return {"kind": "list", "index": number}
+    return {"kind": "paragraph", "index": number}
+
+
 def render(data: bytes, translations: Sequence[str]) -> bytes:
     """The document with each paragraph's text replaced by its translation."""
     document = _open(data)

@@ -1,0 +1,68 @@
+"""What a finished document job knows is wrong: each flagged segment, where it is in the
+document (a heading, a paragraph, a table cell, a line), its source and translation, and
+why it is flagged, so a person can check those places before using the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from app.jobs.documents import DOCUMENT, docx, lines
+from app.services.issues import issues_of, problems
+from app.store import INPUT, JobInfo, Store, get_file, iter_results
+
+
+def flagged_segments(store: Store, job: JobInfo) -> list[dict[str, Any]]:
+    """Every flagged segment of a document job, in document order, each with its
+    ``location``. Blocks: run it in a worker thread."""
+    found = list(_flagged(store, job))
+    if not found:
+        return []
+    kind = job.options.get(DOCUMENT, {}).get("format", "")
+    upload = get_file(store, job.id, INPUT) if kind in ("docx", "txt") else None
+    places = _places(kind, upload.data) if upload is not None else None
+    return [
+        {"location": _location(kind, unit, block, places), **segment}
+        for unit, block, segment in found
+    ]
+
+
+def _flagged(store: Store, job: JobInfo) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """(unit number, block number, segment) of each flagged segment: a unit is one text
+    of the document (a line, a .docx paragraph, a Markdown chunk); a block counts the
+    paragraphs of markup across units."""
+    unit = block = 0
+    for item in iter_results(store, job.id):
+        for translation in (item.result or {}).get("translations", []):
+            segments = translation.get("segments") or []
+            for segment in segments:
+                flags = segment.get("flags", [])
+                if problems(flags):
+                    yield unit, block + segment.get("paragraph", 0), _described(segment)
+            block += 1 + max((s.get("paragraph", 0) for s in segments), default=0)
+            unit += 1
+
+
+def _described(segment: dict[str, Any]) -> dict[str, Any]:
+    source, translation = segment.get("source", ""), segment.get("translation", "")
+    flags = segment.get("flags", [])
+    issues = [
+        {"flag": i.flag, "missing": list(i.missing), "message": i.message}
+        for i in issues_of(source, translation, flags)
+    ]
+    return {"source": source, "translation": translation, "flags": flags, "issues": issues}
+
+
+def _places(kind: str, data: bytes) -> list[dict[str, Any]]:
+    if kind == "docx":
+        return docx.places(data)
+    numbers = [n for n, line in enumerate(lines.decode(data).splitlines()) if line.strip()]
+    return [{"kind": "line", "index": n} for n in numbers]
+
+
+def _location(
+    kind: str, unit: int, block: int, places: list[dict[str, Any]] | None
+) -> dict[str, Any]:
+    if places is not None and unit < len(places):
+        return places[unit]
+    return {"kind": "block", "index": block}
