@@ -27,6 +27,8 @@ from app.api.routes import _summaries_from_docstrings
 from app.api.schemas import error_responses
 from app.core.config import Settings
 from app.core.errors import InvalidInput, ModelNotReady, NotFound
+from app.jobs.documents.assemble import DocumentFinisher
+from app.jobs.documents.limits import DocumentLimits, ParseSlots
 from app.jobs.handle import item_handler, result_line
 from app.jobs.intake import (
     check_kind,
@@ -69,6 +71,7 @@ async def start_jobs(state: AppState) -> None:
     """Open the store and, unless ``WARTA_JOB_RUNNER=false``, start the job runner."""
     settings = state.settings
     state.store = await asyncio.to_thread(open_store, settings.database_url)
+    state.parsing = ParseSlots.of(settings)
     pipeline, batcher, detector, engines = (
         state.pipeline,
         state.translation_batcher,
@@ -77,8 +80,9 @@ async def start_jobs(state: AppState) -> None:
     )
     if settings.job_runner and pipeline and batcher and detector and engines:
         work = batch_work(pipeline, batcher, state.summarization_batcher, detector, engines)
+        finisher = DocumentFinisher(state.store, DocumentLimits.of(settings), state.parsing)
         state.runner = JobRunner(
-            state.store, item_handler(work, settings), RunnerConfig.of(settings)
+            state.store, item_handler(work, settings), RunnerConfig.of(settings), finisher=finisher
         )
         state.runner.start()
 
