@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     )
     document_max_zip_entries: int = Field(2000, gt=0, description="members of a .docx")
     document_max_elements: int = Field(
-        1_000_000, gt=0, description="XML elements and attributes of a .docx's text parts"
+        500_000, gt=0, description="XML elements and attributes of a .docx's text parts"
     )
     document_max_paragraphs: int = Field(
         100_000, gt=0, description="paragraphs of a .docx, empty ones included"

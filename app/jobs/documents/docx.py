@@ -48,8 +48,8 @@ class DocxLimits:
 
 @dataclass
 class Part:
-    """One XML part as parsed: its tree, each paragraph's own text elements (in the order
-    the paragraphs start) and its XML declaration's ``standalone``."""
+    """One XML part as parsed: its tree, each paragraph's own text elements or their
+    words (in the order the paragraphs start) and its XML declaration's ``standalone``."""
 
     root: Any
     paragraphs: list[list[Any]]
@@ -106,8 +106,9 @@ def units(data: bytes, limits: DocxLimits) -> list[str]:
     budget = Budget(limits)
     texts: list[str] = []
     for name in _text_parts(package, budget):
-        part = _parse(package, name, budget)
-        texts += [text for own in part.paragraphs if (text := _text(own).strip())]
+        # Only the words are kept, not an object per text element of the tree.
+        part = _parse(package, name, budget, keep=False)
+        texts += [text for own in part.paragraphs if (text := "".join(own).strip())]
     package.check_all()
     return texts
 
@@ -163,9 +164,9 @@ def _relationships(package: Package, source: str, budget: Budget) -> list[tuple[
     return found
 
 
-def _parse(package: Package, name: str, budget: Budget) -> Part:
+def _parse(package: Package, name: str, budget: Budget, *, keep: bool = True) -> Part:
     """The part's tree (its bytes counted against the budget before libxml2 reads them)
-    and its paragraphs."""
+    and its paragraphs: each one's text elements, or (``keep=False``) their words."""
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -186,18 +187,19 @@ def _parse(package: Package, name: str, budget: Budget) -> Part:
                 "writes that. Save it again."
             ) from None
         raise unreadable(exc) from None
-    return Part(root, _paragraphs(root, budget), root.getroottree().docinfo.standalone)
+    paragraphs = _paragraphs(root, budget, keep)
+    return Part(root, paragraphs, root.getroottree().docinfo.standalone)
 
 
-def _paragraphs(root: Any, budget: Budget) -> list[list[Any]]:
-    """Each paragraph's own text elements, in the order the paragraphs start; a text
-    box's paragraph inside a run of another is a paragraph of its own."""
+def _paragraphs(root: Any, budget: Budget, keep: bool) -> list[list[Any]]:
+    """Each paragraph's own text elements (or their words), in the order the paragraphs
+    start; a text box's paragraph inside a run of another is a paragraph of its own."""
     paragraphs: list[list[Any]] = []
     inside: list[list[Any]] = []  # the paragraphs the walk is in, innermost last
     for event, element in etree.iterwalk(root, events=("start", "end"), tag=(PARAGRAPH, TEXT)):
         if element.tag == TEXT:
             if event == "end" and inside:
-                inside[-1].append(element)
+                inside[-1].append(element if keep else element.text or "")
         elif event == "start":
             budget.paragraph()
             inside.append([])
