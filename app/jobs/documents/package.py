@@ -119,6 +119,4 @@ def _fresh(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
 
 def unreadable(exc: BaseException) -> InvalidInput:
     """The 422 for a package the zip module cannot read."""
-    return InvalidInput(
-        f"The file is not a readable Word document (.docx): {type(exc).__name__}."
-    )
+    return InvalidInput(f"The file is not a readable Word document (.docx): {type(exc).__name__}.")
