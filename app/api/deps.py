@@ -17,6 +17,7 @@ from app.core.config import Settings
 from app.core.errors import ModelNotReady, Unauthorized
 from app.engines.base import EngineInfo
 from app.engines.loader import Engines
+from app.jobs.documents.limits import ParseSlots
 from app.jobs.runner import JobRunner
 from app.services.batcher import STOPPING, Driver
 from app.services.detect import LanguageDetector
@@ -42,6 +43,7 @@ class AppState:
     ready: bool = False
     store: Store | None = None
     runner: JobRunner | None = None
+    parsing: ParseSlots | None = None  # documents read at once (WARTA_DOCUMENT_PARSE_CONCURRENCY)
     stopping_since: float | None = None  # time.monotonic() of SIGTERM: new work gets 503
 
     @property

@@ -17,9 +17,10 @@ from app.api.job_schemas import DOCUMENT_FORM, DocumentOut, DocumentReport, Flag
 from app.api.jobs import JOB_ID, StoreDep, kept_glossaries, read_form
 from app.api.routes import _summaries_from_docstrings
 from app.api.schemas import TranslateRequest, error_responses
-from app.core.errors import InvalidInput, NotFound, NotReady, TextTooLong
+from app.core.errors import InvalidInput, ModelNotReady, NotFound, NotReady, TextTooLong
 from app.jobs.documents import DocumentInfo, document_info, document_result, submit_document
-from app.jobs.documents.report import flagged_segments
+from app.jobs.documents.limits import DocumentLimits
+from app.jobs.documents.report import stored_report
 from app.store import JobInfo, Store
 from app.store.db import utcnow
 
@@ -40,7 +41,7 @@ router = APIRouter(
     "/documents",
     status_code=202,
     response_model=DocumentOut,
-    responses=error_responses(404, 413),
+    responses=error_responses(404, 413, 429),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -74,9 +75,10 @@ async def store_upload(
     key: str | None = None,
     kept: dict[str, Any] | None = None,
 ) -> JobInfo:
-    """Read an uploaded document (413 over ``WARTA_DOCUMENT_MAX_BYTES``), queue it as a
-    document job and wake the runner; every document route (``/v1``, DeepL's and
-    LibreTranslate's) comes through here."""
+    """Read an uploaded document (413 over ``WARTA_DOCUMENT_MAX_BYTES`` or any limit of
+    ``DocumentLimits``; 429 when ``WARTA_DOCUMENT_PARSE_CONCURRENCY`` documents are being
+    read already), queue it as a document job and wake the runner; every document route
+    (``/v1``, DeepL's and LibreTranslate's) comes through here."""
     settings = state.settings
     data = await upload.read(settings.document_max_bytes + 1)
     if len(data) > settings.document_max_bytes:
@@ -84,18 +86,20 @@ async def store_upload(
             f"The document is over {settings.document_max_bytes} bytes "
             "(WARTA_DOCUMENT_MAX_BYTES); split it into several."
         )
-    job = await asyncio.to_thread(
-        submit_document,
-        store,
-        name=upload.filename or "",
-        data=data,
-        owner=owner,
-        options=options,
-        max_texts=settings.max_texts,
-        max_chars=settings.max_chars,
-        key=key,
-        kept=kept,
-    )
+    if state.parsing is None:
+        raise ModelNotReady("The server is still starting; retry in a few seconds.")
+    async with state.parsing.held():  # 429 when too many documents are being read
+        job = await asyncio.to_thread(
+            submit_document,
+            store,
+            name=upload.filename or "",
+            data=data,
+            owner=owner,
+            options=options,
+            limits=DocumentLimits.of(settings),
+            key=key,
+            kept=kept,
+        )
     if state.runner is not None:
         state.runner.wake()
     return job
@@ -136,7 +140,7 @@ async def document_status(document_id: str, store: StoreDep, owner: OwnerDep) ->
     info = await _owned(store, document_id, owner)
     flagged = None
     if info.job.status == "done":
-        flagged = await asyncio.to_thread(flagged_segments, store, info.job)
+        flagged = await asyncio.to_thread(stored_report, store, info.job.id)
     return DocumentOut.of_document(info, utcnow(), flagged)
 
 
@@ -151,12 +155,14 @@ async def document_report(document_id: str, store: StoreDep, owner: OwnerDep) ->
     409 until the document is done.
     """
     info = await _owned(store, document_id, owner)
-    if info.job.status != "done":
+    flagged = None
+    if info.job.status == "done":
+        flagged = await asyncio.to_thread(stored_report, store, info.job.id)
+    if flagged is None:
         raise NotReady(
             f"The document is {info.job.status}; its report is there once "
             f"GET /v1/documents/{document_id} says `done`."
         )
-    flagged = await asyncio.to_thread(flagged_segments, store, info.job)
     return DocumentReport(
         id=info.job.id,
         name=info.name,

@@ -28,6 +28,8 @@ from app.api.routes import _summaries_from_docstrings
 from app.api.schemas import error_responses
 from app.core.config import Settings
 from app.core.errors import InvalidInput, ModelNotReady, NotFound
+from app.jobs.documents.assemble import DocumentFinisher
+from app.jobs.documents.limits import DocumentLimits, ParseSlots
 from app.jobs.handle import item_handler, result_line
 from app.jobs.intake import (
     check_kind,
@@ -36,6 +38,7 @@ from app.jobs.intake import (
     line,
     max_item_bytes,
     position,
+    read_json,
     submit,
 )
 from app.jobs.runner import Handler, JobRunner, Outcome, RunnerConfig
@@ -80,6 +83,7 @@ async def start_jobs(state: AppState) -> None:
     """Open the store and, unless ``WARTA_JOB_RUNNER=false``, start the job runner."""
     settings = state.settings
     state.store = await asyncio.to_thread(open_store, settings.database_url)
+    state.parsing = ParseSlots.of(settings)
     pipeline, batcher, detector, engines = (
         state.pipeline,
         state.translation_batcher,
@@ -89,8 +93,12 @@ async def start_jobs(state: AppState) -> None:
     if settings.job_runner and pipeline and batcher and detector and engines:
         summaries = state.summarization_batcher
         work = partial(batch_work, pipeline, batcher, summaries, detector, engines)
+        finisher = DocumentFinisher(state.store, DocumentLimits.of(settings), state.parsing)
         state.runner = JobRunner(
-            state.store, per_job_handler(work, settings), RunnerConfig.of(settings)
+            state.store,
+            per_job_handler(work, settings),
+            RunnerConfig.of(settings),
+            finisher=finisher,
         )
         state.runner.start()
 
@@ -157,9 +165,12 @@ async def _from_json(
     request: Request, store: Store, owner: str | None, settings: Settings
 ) -> JobInfo:
     try:
-        body = JobRequest.model_validate_json(await request.body())
+        # Read here, not by pydantic: one item's 5,000-digit number fails that item.
+        body = JobRequest.model_validate(read_json(await request.body()))
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError too
+        raise InvalidInput(f"The body is not JSON a job can be read from: {exc}.") from None
     options = check_options(body.kind, body.options)
     kept = await kept_glossaries(store, owner, options)
     values = list(enumerate(body.items))

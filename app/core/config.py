@@ -83,6 +83,20 @@ class Settings(BaseSettings):
     job_max_items: int = Field(100_000, gt=0)
     job_max_upload_bytes: int = Field(256 * 1024 * 1024, gt=0)
     document_max_bytes: int = Field(20 * 1024 * 1024, gt=0)
+    # What reading one document may cost, whatever its zip index claims (see the README).
+    document_max_unpacked_bytes: int = Field(
+        64 * 1024 * 1024, gt=0, description="real bytes a .docx's members inflate to, in all"
+    )
+    document_max_zip_entries: int = Field(2000, gt=0, description="members of a .docx")
+    document_max_elements: int = Field(
+        500_000, gt=0, description="XML elements and attributes of a .docx's text parts"
+    )
+    document_max_paragraphs: int = Field(
+        100_000, gt=0, description="paragraphs of a .docx, empty ones included"
+    )
+    document_parse_concurrency: int = Field(
+        2, gt=0, description="documents read or assembled at once, per process"
+    )
     glossary_max_entries: int = Field(10_000, gt=0, description="entries in one glossary")
 
     # The edge: what a client without a key may hold, and who reads what.

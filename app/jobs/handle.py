@@ -5,11 +5,16 @@ options under it, answered by ``process_item``: its result is what the sync endp
 answers, with the item's ``id``. A ``glossary_id`` is answered from the entries the job
 copied when it was submitted. A part of a document is a ``translate`` request of some
 of its paragraphs. An error the server causes by being busy or stopping hands the item
-back to be run later; an error the item causes is its result.
+back to be run later; an error the item causes is its result, at once: a rejected
+request, and an exception raised while the item's own text is read, planned or put back
+(running it again would raise it again). Only a failure of the model itself
+(``EngineFailure``, see ``app.services.work``) is left to the runner, which tries the
+item again.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from app.core.config import Settings
@@ -17,8 +22,10 @@ from app.jobs.intake import ITEM, REJECTED, REQUEST
 from app.jobs.runner import Handler, Outcome
 from app.services.glossaries import snapshot_lookup
 from app.services.items import process_item
-from app.services.work import Work
+from app.services.work import EngineFailure, Work
 from app.store import ClaimedItem, ItemResult
+
+log = logging.getLogger(__name__)
 
 # The server's state, not the item's: such an item is run again later.
 TRANSIENT = frozenset({"overloaded", "model_not_ready", "deadline_exceeded"})
@@ -31,14 +38,13 @@ def item_handler(work: Work, settings: Settings) -> Handler:
         stored = item.input
         if REJECTED in stored:
             return Outcome(error={"id": stored.get("id"), "error": stored[REJECTED]})
-        request = item.options.get(REQUEST, {})
-        glossaries = snapshot_lookup(item.options)
-        if item.kind == "document":
-            body = {**request, **stored, "id": item.id}
-            answer = await process_item(work, "translate", body, settings, glossaries)
-        else:
-            body = {**request, **stored[ITEM]}
-            answer = await process_item(work, item.kind, body, settings, glossaries)
+        try:
+            answer = await _answer(work, settings, item)
+        except EngineFailure:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the item's own failure is its result
+            log.exception("job %s item %d failed on its content", item.job_id, item.position)
+            answer = {"id": _client_id(item), "error": _content_failure(exc)}
         error = answer.get("error")
         if error is None:
             return Outcome(result=answer)
@@ -54,6 +60,31 @@ def item_handler(work: Work, settings: Settings) -> Handler:
         return Outcome(error=answer)
 
     return handle
+
+
+async def _answer(work: Work, settings: Settings, item: ClaimedItem) -> dict[str, Any]:
+    stored = item.input
+    request = item.options.get(REQUEST, {})
+    glossaries = snapshot_lookup(item.options)
+    if item.kind == "document":
+        body = {**request, **stored, "id": item.id}
+        return await process_item(work, "translate", body, settings, glossaries)
+    body = {**request, **stored[ITEM]}
+    return await process_item(work, item.kind, body, settings, glossaries)
+
+
+def _client_id(item: ClaimedItem) -> Any:
+    stored = item.input.get(ITEM) if isinstance(item.input, dict) else None
+    return stored.get("id", item.id) if isinstance(stored, dict) else item.id
+
+
+def _content_failure(exc: Exception) -> dict[str, str]:
+    return {
+        "code": "internal_error",
+        "message": f"The server could not process this item ({type(exc).__name__}); it "
+        "was not tried again, since the same input fails the same way. Report it with "
+        "the item; the server's log names it.",
+    }
 
 
 def result_line(result: ItemResult) -> dict[str, Any]:

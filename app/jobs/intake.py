@@ -33,6 +33,7 @@ ITEM_FIELDS: dict[str, frozenset[str]] = {
     "translate": frozenset({"id", "texts"}),
 }
 MAX_ID_CHARS = 255
+MAX_INT_DIGITS = 4000  # Python reads integers of up to 4300 digits
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 BOM = b"\xef\xbb\xbf"
 
@@ -75,8 +76,9 @@ def check_options(kind: Kind, options: Any) -> dict[str, Any]:
     own (its id and text), with valid values; else 422."""
     if not isinstance(options, dict):
         raise InvalidInput("options must be a JSON object of the sync call's fields.")
-    if not storable(options):
-        raise InvalidInput("options contain a lone surrogate escape (\\ud800...), not text.")
+    problem = _unstorable(options)
+    if problem is not None:
+        raise InvalidInput(f"options: the value {problem}.")
     own = sorted(ITEM_FIELDS[kind] & options.keys())
     if own:
         raise InvalidInput(f"`{own[0]}` belongs in each item, not in options.")
@@ -118,7 +120,7 @@ def _parse(number: int, raw: bytes) -> Any:
     except UnicodeDecodeError:
         return Problem(f"line {number} is not UTF-8 text")
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return read_json(text)
     except json.JSONDecodeError as exc:
         return Problem(f"line {number} is not valid JSON ({exc.msg} at column {exc.colno})")
     except (ValueError, RecursionError) as exc:
@@ -163,13 +165,13 @@ class Intake:
             return self._reject(
                 number,
                 None,
-                f"{where} has no usable `id`: give every item a string (1 to {MAX_ID_CHARS} "
-                "characters, no control characters) or integer id to match its result",
+                f"{where} has no usable `id` ({_describe(item_id)}): give every item a "
+                f"string (1 to {MAX_ID_CHARS} characters, no control characters) or an "
+                f"integer (at most {MAX_ID_CHARS} digits) to match its result",
             )
-        if not storable(value):
-            return self._reject(
-                number, None, f"{where} contains a lone surrogate escape (\\ud800...), not text"
-            )
+        problem = _unstorable(value)
+        if problem is not None:
+            return self._reject(number, None, f"{where} {problem}")
         if key in self._ids:
             return self._reject(
                 number,
@@ -187,14 +189,38 @@ class Intake:
         return NewItem(f"\x1f{number}", {REJECTED: error, "id": item_id})
 
 
-def storable(value: Any) -> bool:
-    """False when ``value`` holds a string that is not text (a lone surrogate, which JSON
-    can escape but UTF-8, and so the database, cannot hold)."""
+def _unstorable(value: Any) -> str | None:
+    """Why ``value`` cannot be stored, or None: a string that is not text (a lone
+    surrogate, which JSON can escape but UTF-8, and so the database, cannot hold), or a
+    ``HugeNumber``."""
     try:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        return False
-    return True
+        return "contains a lone surrogate escape (\\ud800...), not text"
+    except (TypeError, ValueError):
+        return f"contains a number of over {MAX_INT_DIGITS} digits; send it as a string"
+    return None
+
+
+class HugeNumber:
+    """A JSON integer too long to read as a number (Python refuses over 4300 digits): it
+    stands in the parsed value, so only the item that holds it fails."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def read_int(text: str) -> int | HugeNumber:
+    """``json.loads``' ``parse_int``: the integer, or a ``HugeNumber`` past the limit."""
+    digits = len(text.lstrip("-"))
+    return HugeNumber(digits) if digits > MAX_INT_DIGITS else int(text)
+
+
+def read_json(text: str | bytes) -> Any:
+    """JSON as jobs read it: ``NaN``/``Infinity`` refused (ValueError), and an integer of
+    over ``MAX_INT_DIGITS`` digits read as a ``HugeNumber`` instead of failing the whole
+    document."""
+    return json.loads(text, parse_constant=_no_constant, parse_int=read_int)
 
 
 def _id_key(item_id: Any) -> str | None:
@@ -202,10 +228,31 @@ def _id_key(item_id: Any) -> str | None:
     if isinstance(item_id, bool):
         return None
     if isinstance(item_id, int):
-        return str(item_id)
+        # A huge integer is refused like a long string: the store keeps ids as text.
+        key = str(item_id)
+        return key if len(key) <= MAX_ID_CHARS else None
     if isinstance(item_id, str) and 0 < len(item_id) <= MAX_ID_CHARS:
         return None if _CONTROL.search(item_id) else item_id
     return None
+
+
+def _describe(item_id: Any) -> str:
+    """What an unusable id is, briefly (the id itself may be huge)."""
+    if item_id is None:
+        return "none given, or null"
+    if isinstance(item_id, bool):
+        return f"`{json.dumps(item_id)}`"
+    if isinstance(item_id, int):
+        return f"an integer of {len(str(abs(item_id)))} digits"
+    if isinstance(item_id, HugeNumber):
+        return f"an integer of {item_id.digits} digits"
+    if isinstance(item_id, float):
+        return "a number that is not an integer"
+    if isinstance(item_id, str):
+        if 0 < len(item_id) <= MAX_ID_CHARS:
+            return "a string with a control character"
+        return f"a string of {len(item_id)} characters"
+    return "an array" if isinstance(item_id, list) else "an object"
 
 
 def submit(

@@ -6,9 +6,13 @@ run; an item whose process dies (``kill -9``, a crash) keeps its lease until it 
 then any runner on the same database claims it again, so nothing is lost. An outcome is
 recorded only under the lease it was claimed with, so no item gets two results. Stopping
 (shutdown, Ctrl-C) cancels the items in flight and hands them back unfinished, without
-counting an attempt. A handler's exception (a broken model, not a bad item) lets the
-item's lease lapse: it is tried again, and fails as ``worker_lost`` after
-``max_attempts`` claims. A server's runner also deletes finished jobs past their TTL.
+counting an attempt. A handler's exception (a broken model: an item's own failure is its
+outcome, see ``app.jobs.handle``) lets the item's lease lapse: it is tried again at once,
+and its last attempt's failure is recorded as its error. An item whose worker never comes
+back (the process died each time) fails as ``worker_lost`` after ``max_attempts`` claims.
+A ``Finisher`` hears of every recorded item (a document is assembled when its last part
+is done) and recovers what a stopped process left; a server's runner also deletes
+finished jobs past their TTL.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from app.core.config import Settings
 from app.store import (
@@ -53,6 +57,16 @@ class Outcome:
 
 Handler = Callable[[ClaimedItem], Awaitable[Outcome]]
 Finished = Callable[[ClaimedItem, Outcome], None]
+
+
+class Finisher(Protocol):
+    """What a job needs once items are recorded (a document's file is assembled)."""
+
+    async def finished(self, item: ClaimedItem) -> None:
+        """After ``item``'s outcome is recorded."""
+
+    async def recover(self) -> None:
+        """At the runner's start and every sweep: finish what a stopped process left."""
 
 
 @dataclass(frozen=True)
@@ -89,12 +103,14 @@ class JobRunner:
         *,
         job_id: str | None = None,
         finished: Finished | None = None,
+        finisher: Finisher | None = None,
     ) -> None:
         self.store = store
         self.handle = handle
         self.config = config
         self.job_id = job_id
         self.finished = finished
+        self.finisher = finisher
         self.completed = 0  # items whose outcome this runner recorded
         self._wake = asyncio.Event()
         self._held: dict[asyncio.Task[None], ClaimedItem] = {}
@@ -121,7 +137,7 @@ class JobRunner:
         """Claim and run items until cancelled, or until nothing is claimable, nothing is
         in flight and ``idle()`` says to stop."""
         helpers = [asyncio.create_task(self._keep_leases())]
-        if self.config.ttl is not None:
+        if self.config.ttl is not None or self.finisher is not None:
             helpers.append(asyncio.create_task(self._sweep(self.config.ttl)))
         try:
             while True:
@@ -174,27 +190,34 @@ class JobRunner:
     async def _process(self, item: ClaimedItem) -> None:
         try:
             outcome = await self.handle(item)
-        except Exception:  # noqa: BLE001 - the item is tried again; the runner goes on
+        except Exception as exc:  # noqa: BLE001 - the item is tried again; the runner goes on
             log.exception("job %s item %d failed unexpectedly", item.job_id, item.position)
-            # Let the lease lapse now: the claim counts as an attempt.
-            await asyncio.to_thread(extend_lease, self.store, item, 0)
-            return
+            if item.attempt < self.config.max_attempts:
+                # Let the lease lapse now: the claim counts as an attempt.
+                await asyncio.to_thread(extend_lease, self.store, item, 0)
+                return
+            outcome = Outcome(error=_failure(item, exc))
         if outcome.retry:
             await asyncio.to_thread(release_items, self.store, [item])
             await asyncio.sleep(self.config.poll_s)  # the server is busy: back off
             return
-        await asyncio.to_thread(self._record, item, outcome)
+        if await asyncio.to_thread(self._record, item, outcome) and self.finisher is not None:
+            try:
+                await self.finisher.finished(item)
+            except Exception:  # noqa: BLE001 - the item is recorded; recover() tries again
+                log.exception("job %s: finishing after item %d failed", item.job_id, item.position)
 
-    def _record(self, item: ClaimedItem, outcome: Outcome) -> None:
+    def _record(self, item: ClaimedItem, outcome: Outcome) -> bool:
         if outcome.fail_job is not None:
             # Before the item: completing the last item would finish the job as done.
             fail_job(self.store, item.job_id, outcome.fail_job)
         if not complete_item(self.store, item, result=outcome.result, error=outcome.error):
             log.warning("job %s item %d: lease lost, outcome dropped", item.job_id, item.position)
-            return
+            return False
         self.completed += 1
         if self.finished is not None:
             self.finished(item, outcome)
+        return True
 
     def _forget_done(self) -> None:
         for task in [task for task in self._held if task.done()]:
@@ -217,15 +240,21 @@ class JobRunner:
         for item in items:
             extend_lease(self.store, item, self.config.lease_s)
 
-    async def _sweep(self, ttl: timedelta) -> None:
+    async def _sweep(self, ttl: timedelta | None) -> None:
         while True:
-            try:
-                deleted = await asyncio.to_thread(delete_expired_jobs, self.store, ttl)
-            except Exception:  # noqa: BLE001 - the next round tries again
-                log.exception("deleting expired jobs failed")
-            else:
-                if deleted:
-                    log.info("deleted %d finished jobs older than %s", deleted, ttl)
+            if self.finisher is not None:
+                try:
+                    await self.finisher.recover()
+                except Exception:  # noqa: BLE001 - the next round tries again
+                    log.exception("finishing what a stopped process left failed")
+            if ttl is not None:
+                try:
+                    deleted = await asyncio.to_thread(delete_expired_jobs, self.store, ttl)
+                except Exception:  # noqa: BLE001 - the next round tries again
+                    log.exception("deleting expired jobs failed")
+                else:
+                    if deleted:
+                        log.info("deleted %d finished jobs older than %s", deleted, ttl)
             await asyncio.sleep(SWEEP_S)
 
     async def _abandon(self) -> None:
@@ -243,3 +272,13 @@ class JobRunner:
                 released,
                 time.monotonic() - started,
             )
+
+
+def _failure(item: ClaimedItem, exc: Exception) -> dict[str, str]:
+    """The error of an item whose every attempt raised (its details are in the log)."""
+    times = "once" if item.attempt == 1 else f"{item.attempt} times"
+    return {
+        "code": "internal_error",
+        "message": f"the server failed on this item {times} ({type(exc).__name__}); its "
+        "log names the item",
+    }

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from app.core.config import Settings
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.loader import Engines
+from app.jobs.documents.assemble import DocumentFinisher
+from app.jobs.documents.limits import DocumentLimits, ParseSlots
 from app.jobs.handle import item_handler
 from app.jobs.runner import JobRunner, RunnerConfig
 from app.services.batcher import Batcher, Driver
@@ -36,7 +38,9 @@ async def work_forever(settings: Settings, engines: Engines, detector: LanguageD
     then handed back for another worker (or this one, restarted) to finish."""
     store = await asyncio.to_thread(open_store, settings.database_url)
     with _batched(settings, engines, detector) as work:
-        runner = JobRunner(store, item_handler(work, settings), RunnerConfig.of(settings))
+        finisher = DocumentFinisher(store, DocumentLimits.of(settings), ParseSlots.of(settings))
+        config = RunnerConfig.of(settings)
+        runner = JobRunner(store, item_handler(work, settings), config, finisher=finisher)
         log.info("worker ready: running jobs, %d items at a time", settings.job_concurrency)
         try:
             await runner.run()

@@ -7,8 +7,11 @@ request. Either way the text goes through the one translation pipeline.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.core.errors import WartaError
+from app.engines.base import GenerationOptions
 from app.engines.loader import Engines
 from app.services.batcher import direct
 from app.services.detect import LanguageDetector
@@ -28,6 +31,27 @@ class Work:
     translation_engine: str
 
 
+class EngineFailure(RuntimeError):
+    """A model call failed: the model's fault, not the text's (a job tries it again)."""
+
+
+def engine_calls(run: Runner) -> Runner:
+    """``run`` with its failures marked as the model's (``EngineFailure``); the domain
+    errors (busy, stopping, past the deadline) pass as they are."""
+
+    async def run_marked(
+        texts: Sequence[str], lengths: Sequence[int], options: GenerationOptions
+    ) -> list[str]:
+        try:
+            return await run(texts, lengths, options)
+        except WartaError:
+            raise
+        except Exception as exc:
+            raise EngineFailure(f"the model failed: {type(exc).__name__}: {exc}") from exc
+
+    return run_marked
+
+
 def work_through(
     pipeline: TranslationPipeline,
     run: Runner,
@@ -35,12 +59,14 @@ def work_through(
     engines: Engines,
     summary_run: Runner | None = None,
 ) -> Work:
-    """``Work`` whose translations go through ``run`` and summaries through ``summary_run``."""
+    """``Work`` whose translations go through ``run`` and summaries through ``summary_run``
+    (their failures marked as the model's)."""
     summarizer = None
     if engines.summarization is not None and summary_run is not None:
-        summarizer = summarizer_for(engines.summarization, summary_run)
+        summarizer = summarizer_for(engines.summarization, engine_calls(summary_run))
     info = engines.translation.info
-    return Work(pipeline.bind(run, detector), summarizer, detector, info.name, info.engine)
+    translate = pipeline.bind(engine_calls(run), detector)
+    return Work(translate, summarizer, detector, info.name, info.engine)
 
 
 def direct_work(

@@ -20,7 +20,8 @@ Jobs (``jobs.py``): ``create_job`` -> ``add_items`` (streamed, in chunks) -> ``s
 ``get_job``, ``list_jobs``, ``cancel_job``, ``fail_job``, ``delete_job``,
 ``delete_expired_jobs``, ``check_job_key`` (a document's secret). Results
 (``results.py``): ``read_results`` / ``iter_results`` (input order, paged). Files
-(``files.py``): ``put_file``, ``get_file`` (a document's upload and translation).
+(``files.py``): ``put_file``, ``get_file``, ``has_file`` (a document's upload and
+translation), ``unassembled_documents``, ``fail_document``.
 
 Workers (``claims.py``): ``claim_items`` (leased, never the same item to two workers),
 ``complete_item`` (exactly once; False when the lease was lost), ``extend_lease``,
@@ -37,7 +38,16 @@ from app.store.claims import (
     release_items,
 )
 from app.store.db import Store, open_store, owner_for_key
-from app.store.files import INPUT, RESULT, StoredFile, get_file, put_file
+from app.store.files import (
+    INPUT,
+    RESULT,
+    StoredFile,
+    fail_document,
+    get_file,
+    has_file,
+    put_file,
+    unassembled_documents,
+)
 from app.store.glossaries import (
     Glossary,
     GlossaryInfo,
@@ -94,11 +104,13 @@ __all__ = [
     "delete_glossary",
     "delete_job",
     "extend_lease",
+    "fail_document",
     "fail_job",
     "get_file",
     "get_glossary",
     "get_job",
     "get_usage",
+    "has_file",
     "iter_results",
     "list_glossaries",
     "list_jobs",
@@ -109,5 +121,6 @@ __all__ = [
     "release_items",
     "replace_entries",
     "seal_job",
+    "unassembled_documents",
     "update_glossary",
 ]

@@ -1,9 +1,11 @@
 """Workers' side of jobs: claim items under a lease, complete each exactly once.
 
 ``claim_items`` hands out queued items (and items whose lease expired: their worker
-died) with a fresh lease token each. ``complete_item`` records the outcome only while
-the caller still holds that token, so a worker that lost its lease (it stalled, the
-lease expired, another worker claimed the item) cannot overwrite the newer outcome.
+died) with a fresh lease token each, taking turns between owners (``turns.py``), so one
+key's large job never holds back another key's small one. ``complete_item`` records the
+outcome only while the caller still holds that token, so a worker that lost its lease
+(it stalled, the lease expired, another worker claimed the item) cannot overwrite the
+newer outcome.
 Many processes may claim from one database at once: PostgreSQL skips rows other
 transactions hold (``FOR UPDATE SKIP LOCKED``); SQLite serialises the claim with
 ``BEGIN IMMEDIATE``. Leases are compared with the store's clock, so replicas that share
@@ -18,11 +20,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, Update, and_, bindparam, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    Update,
+    and_,
+    bindparam,
+    select,
+    update,
+)
 
 from app.store.db import Store
-from app.store.jobs import ACTIVE, JobKind, settle
+from app.store.jobs import JobKind, settle
 from app.store.schema import job_items, jobs
+from app.store.turns import ActiveJob, Turns
 
 WORKER_LOST = "worker_lost"
 
@@ -51,7 +64,8 @@ def claim_items(
     job_id: str | None = None,
     max_attempts: int = 3,
 ) -> list[ClaimedItem]:
-    """Up to ``limit`` items, oldest job first, then in input order.
+    """Up to ``limit`` items, fairly between owners (``Turns``): one item at a time from
+    the owner whose turn it is, from its oldest job with work, in input order.
 
     An item whose lease expired ``max_attempts`` times (it keeps killing its worker) is
     not handed out again: it fails with the error code ``worker_lost``.
@@ -60,20 +74,19 @@ def claim_items(
     expires = now + timedelta(seconds=lease_seconds)
     claimed: list[ClaimedItem] = []
     with store.write() as conn:
+        turns = Turns.of(conn, now, kinds, job_id)
         # Items failed as lost take no place in ``limit``: look again until it is met.
-        while len(claimed) < limit:
-            wanted = limit - len(claimed)
-            rows = conn.execute(_candidates(now, wanted, kinds, job_id)).all()
-            fresh = []
-            for row in rows:
-                if row.status == "running" and row.attempts >= max_attempts:
-                    _fail_lost(conn, row.job_id, row.position, row.attempts, now)
-                else:
-                    fresh.append(_claimed(row, expires))
-            _lease(conn, fresh, expires)
-            claimed += fresh
-            if len(rows) < wanted:
-                break
+        while len(claimed) < limit and (job := turns.next()) is not None:
+            row = _candidate(conn, job.id, now)
+            if row is None:
+                turns.exhausted(job)
+            elif row.status == "running" and row.attempts >= max_attempts:
+                _fail_lost(conn, job.id, row.position, row.attempts, now)
+            else:
+                item = _claimed(row, job, turns.options(conn, job), expires)
+                _lease(conn, [item], expires)
+                claimed.append(item)
+                turns.served(job, now)
         _start_jobs(conn, sorted({c.job_id for c in claimed}), now)
     return claimed
 
@@ -151,47 +164,43 @@ def _fail_lost(conn: Connection, job_id: str, position: int, attempts: int, now:
     _finish(conn, job_id, position, None, (None, error), now)
 
 
-def _candidates(
-    now: datetime, limit: int, kinds: Iterable[JobKind] | None, job_id: str | None
-) -> Select[Any]:
-    query = (
+def _candidate(conn: Connection, job_id: str, now: datetime) -> Row[Any] | None:
+    """The job's first item that may be claimed, in input order: queued, or running under
+    a lapsed lease (its worker died). Two index seeks, however many items are done."""
+    queued = _first(job_id, job_items.c.status == "queued")
+    lapsed = _first(
+        job_id, and_(job_items.c.status == "running", job_items.c.lease_expires < now)
+    )
+    rows = [row for query in (lapsed, queued) if (row := conn.execute(query).first())]
+    return min(rows, key=lambda row: row.position, default=None)
+
+
+def _first(job_id: str, state: ColumnElement[bool]) -> Select[Any]:
+    return (
         select(
-            job_items.c.job_id,
             job_items.c.position,
             job_items.c.client_id,
             job_items.c.status,
             job_items.c.attempts,
             job_items.c.input,
-            jobs.c.kind,
-            jobs.c.options,
         )
-        .join(jobs, jobs.c.id == job_items.c.job_id)
-        .where(
-            jobs.c.status.in_(ACTIVE),
-            or_(
-                job_items.c.status == "queued",
-                and_(job_items.c.status == "running", job_items.c.lease_expires < now),
-            ),
-        )
-        .order_by(jobs.c.created_at, job_items.c.job_id, job_items.c.position)
-        .limit(limit)
-        # Lock only the item rows: other workers skip them rather than wait.
-        .with_for_update(skip_locked=True, of=job_items)
+        .where(job_items.c.job_id == job_id, state)
+        .order_by(job_items.c.position)
+        .limit(1)
+        # Lock only the item row: other workers skip it rather than wait.
+        .with_for_update(skip_locked=True)
     )
-    if kinds is not None:
-        query = query.where(jobs.c.kind.in_(list(kinds)))
-    if job_id is not None:
-        query = query.where(jobs.c.id == job_id)
-    return query
 
 
-def _claimed(row: Row[Any], expires: datetime) -> ClaimedItem:
+def _claimed(
+    row: Row[Any], job: ActiveJob, options: dict[str, Any], expires: datetime
+) -> ClaimedItem:
     return ClaimedItem(
-        job_id=row.job_id,
+        job_id=job.id,
         position=row.position,
         id=row.client_id,
-        kind=row.kind,
-        options=row.options,
+        kind=job.kind,
+        options=options,
         input=row.input,
         attempt=row.attempts + 1,
         lease=uuid.uuid4().hex,

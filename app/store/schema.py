@@ -142,6 +142,8 @@ job_items = Table(
     Column("finished_at", UTCDateTime, nullable=True),
     UniqueConstraint("job_id", "client_id"),
     Index(None, "status", "lease_expires"),
+    # A claim's seek: a job's first queued (or lapsed) item, past any number done.
+    Index(None, "job_id", "status", "position"),
 )
 
 job_files = Table(

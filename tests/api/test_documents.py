@@ -12,12 +12,15 @@ import docx
 import pytest
 from fastapi.testclient import TestClient
 
+from app.core.config import Settings
 from app.engines.base import GenerationOptions
 from app.jobs.documents import FORMATS, billed
+from app.jobs.documents.limits import DocumentLimits
 from tests.api.conftest import AppFactory, GatedEngine
 from tests.fakes import FakeEngine
 
 FAST = {"job_poll_s": 0.02}
+LIMITS = DocumentLimits.of(Settings())
 
 
 def word_file(*paragraphs: str) -> bytes:
@@ -60,7 +63,7 @@ def test_a_document_comes_back_in_its_format_with_each_text_as_translate_gives_i
 ) -> None:
     data = DOCUMENTS[name]
     fmt = FORMATS[name.rsplit(".", 1)[1]]
-    texts = fmt.units(data)
+    texts = list(fmt.units(data, LIMITS))
     with TestClient(make_app(**FAST)) as client:
         created = send(client, name, data, source_lang="id")
         assert created.status_code == 202
@@ -72,7 +75,7 @@ def test_a_document_comes_back_in_its_format_with_each_text_as_translate_gives_i
         answer = client.post("/v1/translate", json=body)
     translations = [t["text"] for t in answer.json()["translations"]]
     assert result.status_code == 200
-    assert result.content == fmt.render(data, translations)
+    assert result.content == fmt.render(data, translations, LIMITS)
     assert result.headers["content-type"] == fmt.media_type
     assert result.headers["content-disposition"] == f"attachment; filename*=UTF-8''{name}"
     assert translations != texts  # each text really went through the model

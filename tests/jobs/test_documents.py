@@ -8,15 +8,22 @@ import zipfile
 import docx
 import pytest
 
-from app.core.errors import InvalidInput
+from app.core.config import Settings
+from app.core.errors import InvalidInput, TextTooLong
 from app.jobs.documents import FORMATS, billed, format_of, lines, parts
+from app.jobs.documents.limits import DocumentLimits
+
+LIMITS = DocumentLimits.of(Settings())
+
+
+def units(kind: str, data: bytes) -> list[str]:
+    return list(FORMATS[kind].units(data, LIMITS))
 
 
 def roundtrip(kind: str, data: bytes) -> tuple[list[str], bytes]:
     """The document's texts, and the document with each text as ``[TEXT]``."""
-    fmt = FORMATS[kind]
-    texts = fmt.units(data)
-    return texts, fmt.render(data, [f"[{text.upper()}]" for text in texts])
+    texts = units(kind, data)
+    return texts, FORMATS[kind].render(data, [f"[{text.upper()}]" for text in texts], LIMITS)
 
 
 def test_plain_text_keeps_every_line_break_indent_and_the_bom() -> None:
@@ -46,26 +53,26 @@ masih kode
 
 
 def test_markdown_is_cut_at_blank_lines_outside_code_and_joins_back_whole() -> None:
-    chunks = FORMATS["md"].units(MARKDOWN.encode())
+    chunks = units("md", MARKDOWN.encode())
     assert "".join(chunks) == MARKDOWN
-    tiny = lines.markdown_chunks(MARKDOWN.encode(), size=1)
+    tiny = list(lines.markdown_chunks(MARKDOWN.encode(), size=1))
     assert tiny == [
         "# Harga Beras Naik\n\n",
         "Harga beras naik lima persen.\nPolisi menangkap dua tersangka.\n\n",
         '```python\nkode = "jangan"\n\nmasih kode\n```\n\n',  # a fence is never cut
         "| Kota | Harga |\n|:---|---:|\n| Jakarta | naik |\n",
     ]
-    rendered = FORMATS["md"].render(MARKDOWN.encode(), [chunk.upper() for chunk in tiny])
+    rendered = FORMATS["md"].render(MARKDOWN.encode(), [chunk.upper() for chunk in tiny], LIMITS)
     assert rendered == MARKDOWN.upper().encode()
 
 
 def test_markup_documents_keep_a_bom_and_an_empty_one_comes_back_as_it_was() -> None:
     page = "\ufeff<p>Harga naik.</p>".encode()
-    assert FORMATS["html"].units(page) == ["<p>Harga naik.</p>"]
-    rendered = FORMATS["html"].render(page, ["<p>Prices rose.</p>"])
+    assert units("html", page) == ["<p>Harga naik.</p>"]
+    rendered = FORMATS["html"].render(page, ["<p>Prices rose.</p>"], LIMITS)
     assert rendered == "\ufeff<p>Prices rose.</p>".encode()
-    assert FORMATS["md"].units(b"\n\n") == []
-    assert FORMATS["md"].render(b"\n\n", []) == b"\n\n"
+    assert units("md", b"\n\n") == []
+    assert FORMATS["md"].render(b"\n\n", [], LIMITS) == b"\n\n"
 
 
 def test_markup_bills_the_text_between_the_tags() -> None:
@@ -113,14 +120,14 @@ def test_a_word_document_keeps_styles_tables_and_headers() -> None:
 
 def test_unreadable_files_are_refused_with_the_reason() -> None:
     with pytest.raises(InvalidInput, match="not a readable Word document"):
-        FORMATS["docx"].units(b"PK\x03\x04 not really a zip")
+        units("docx", b"PK\x03\x04 not really a zip")
     with pytest.raises(InvalidInput, match="not UTF-8"):
-        FORMATS["txt"].units("Harga naik".encode("utf-16"))
-    bomb = io.BytesIO()
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"\0" * (300 * 1024 * 1024))
-    with pytest.raises(InvalidInput, match="unpacks to"):
-        FORMATS["docx"].units(bomb.getvalue())
+        units("txt", "Harga naik".encode("utf-16"))
+    bomb = io.BytesIO(word_file())
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:  # a picture of zeros
+        archive.writestr("word/media/image9.png", bytes(LIMITS.docx.package.max_unpacked_bytes))
+    with pytest.raises(TextTooLong, match="unpacks to more than"):
+        units("docx", bomb.getvalue())
 
 
 @pytest.mark.parametrize(
@@ -138,6 +145,6 @@ def test_other_extensions_are_refused() -> None:
 
 def test_parts_keep_order_and_bounds_and_a_long_text_stands_alone() -> None:
     texts = ["a" * 10, "b" * 10, "c" * 50, "d", "e", "f"]
-    groups = parts(texts, max_texts=3, max_chars=25)
+    groups = list(parts(texts, max_texts=3, max_chars=25))
     assert groups == [["a" * 10, "b" * 10], ["c" * 50], ["d", "e", "f"]]
     assert [t for group in groups for t in group] == texts

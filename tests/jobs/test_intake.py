@@ -11,12 +11,14 @@ from app.core.errors import InvalidInput, TextTooLong
 from app.jobs.intake import (
     ITEM,
     REJECTED,
+    HugeNumber,
     Intake,
     Problem,
     check_options,
     json_lines,
     line,
     position,
+    read_json,
 )
 
 
@@ -128,3 +130,41 @@ def test_valid_options_pass_unchanged() -> None:
         "max_sentences": 2,
     }
     assert check_options("translate", {"source_lang": "id"}) == {"source_lang": "id"}
+
+
+# Ids no item can be matched by: each fails its own item, and the job goes on.
+ODD_IDS: dict[str, tuple[Any, str]] = {
+    "400-digit integer": (10**399, "an integer of 400 digits"),
+    "5,000-digit integer": (HugeNumber(5000), "an integer of 5000 digits"),
+    "negative 300-digit integer": (-(10**299), "an integer of 300 digits"),
+    "fraction": (1.5, "a number that is not an integer"),
+    "infinity (1e400)": (float("inf"), "a number that is not an integer"),
+    "array": ([1], "an array"),
+    "object": ({"a": 1}, "an object"),
+    "256 characters": ("x" * 256, "a string of 256 characters"),
+    "empty string": ("", "a string of 0 characters"),
+    "null": (None, "none given, or null"),
+    "boolean": (False, "`false`"),
+    "newline": ("a\nb", "a string with a control character"),
+}
+
+
+@pytest.mark.parametrize(("odd", "described"), list(ODD_IDS.values()), ids=list(ODD_IDS))
+def test_an_odd_id_is_refused_for_its_own_item_saying_what_it_is(odd: Any, described: str) -> None:
+    reader, items = intake([{"id": odd, "texts": ["x"]}, {"id": 255 * "9", "texts": ["y"]}])
+    message = items[0].input[REJECTED]["message"]
+    assert message.startswith(f"line 1 has no usable `id` ({described})")
+    assert items[1].input[ITEM]["id"] == 255 * "9"
+    assert reader.accepted == 1
+
+
+def test_a_number_too_long_to_read_fails_only_the_line_or_item_that_holds_it() -> None:
+    huge = b"9" * 5000
+    lines = b'{"id": "a", "texts": [' + huge + b']}\n{"id": ' + huge + b'}\n{"id": "b"}\n'
+    values = list(json_lines(io.BytesIO(lines), 1 << 20))
+    reader, items = intake([value for _, value in values])
+    first, second = (item.input[REJECTED]["message"] for item in items[:2])
+    assert first == "line 1 contains a number of over 4000 digits; send it as a string"
+    assert second.startswith("line 2 has no usable `id` (an integer of 5000 digits)")
+    assert items[2].input[ITEM] == {"id": "b"}
+    assert read_json(b"[" + huge[:4000] + b"]") == [int(huge[:4000])]

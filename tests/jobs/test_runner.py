@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from app.core.config import Settings
+from app.engines.base import GenerationOptions
+from app.engines.loader import Engines
 from app.jobs.handle import item_handler, result_line
 from app.jobs.runner import JobRunner, Outcome, RunnerConfig
 from app.services.items import process_item
-from app.services.work import Work
+from app.services.work import Work, direct_work
 from app.store import ClaimedItem, Store, get_job, iter_results
 from app.store.schema import job_items
+from tests.fakes import FakeEngine
 from tests.jobs.conftest import new_job, run
 from tests.store.conftest import FakeClock
 
@@ -88,7 +92,9 @@ def test_options_apply_to_items_unless_an_item_sets_its_own(store: Store, work: 
     assert b == english  # the item's own source_lang: English comes back unchanged
 
 
-def test_a_handler_that_keeps_failing_leaves_the_item_failed_not_lost(store: Store) -> None:
+def test_a_handler_that_keeps_failing_leaves_the_item_failed_with_the_reason(
+    store: Store,
+) -> None:
     job = new_job(
         store, "translate", [{"id": "crash", "texts": ["x"]}, {"id": "ok", "texts": ["y"]}]
     )
@@ -101,9 +107,46 @@ def test_a_handler_that_keeps_failing_leaves_the_item_failed_not_lost(store: Sto
     run(until_finished(JobRunner(store, handle, FAST), store, job.id))
     crash, ok = lines(store, job.id)
     assert crash == {"id": "crash", "error": crash["error"]}
-    assert crash["error"]["code"] == "worker_lost"
+    assert crash["error"]["code"] == "internal_error"  # not worker_lost: it came back
+    assert "2 times (RuntimeError)" in crash["error"]["message"]
     assert ok == {"id": "ok"}
     assert attempts(store, job.id) == [2, 1]  # tried max_attempts times
+
+
+class Fragile(FakeEngine):
+    """Cannot count the tokens of a text with RUSAK (the item's own content breaks the
+    pipeline); its model calls fail whenever a batch holds MELEDAK (the model breaks)."""
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if any("RUSAK" in text for text in texts):
+            raise ValueError("cannot count this")
+        return super().count_tokens(texts)
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        if any("MELEDAK" in text for text in texts):
+            raise RuntimeError("out of memory")
+        return super().generate(texts, options)
+
+
+def test_an_item_that_breaks_on_its_own_content_fails_at_once_a_model_failure_is_retried(
+    store: Store, work: Work
+) -> None:
+    fragile = direct_work(Engines(Fragile()), work.detector, beam_size=4, max_batch_tokens=4096)
+    items = [
+        {"id": "bad", "texts": ["Harga RUSAK naik."]},
+        {"id": 7, "texts": ["Harga MELEDAK naik."]},
+        {"id": "ok", "texts": [SENTENCES[0]]},
+    ]
+    job = new_job(store, "translate", items, {"source_lang": "id"})
+    run(until_finished(JobRunner(store, item_handler(fragile, SETTINGS), FAST), store, job.id))
+    bad, broken, ok = lines(store, job.id)
+    assert bad["id"] == "bad" and bad["error"]["code"] == "internal_error"
+    assert "not tried again" in bad["error"]["message"]
+    assert "RUSAK" not in bad["error"]["message"]  # no internals reach the client
+    assert broken == {"id": "7", "error": broken["error"]}
+    assert "2 times (EngineFailure)" in broken["error"]["message"]
+    assert ok["translations"][0]["text"] == "EN:" + SENTENCES[0].upper()
+    assert attempts(store, job.id) == [1, 2, 1]  # the content failure was not retried
 
 
 def test_a_busy_server_hands_the_item_back_without_using_an_attempt(store: Store) -> None:

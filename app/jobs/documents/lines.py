@@ -9,13 +9,18 @@ markup; the chunks joined again are the document. HTML goes whole to the ``html`
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from app.core.errors import InvalidInput
 
 BOM = "\ufeff"
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# One line and its ending, as ``str.splitlines(keepends=True)`` cuts them, found one at a
+# time: a file of millions of short lines is never a list of millions of strings.
+_BREAKS = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
+_LINE = re.compile(f"[^{_BREAKS}]*(?:\r\n|[{_BREAKS}])?")
 
 
 def decode(data: bytes) -> str:
@@ -28,47 +33,55 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def text_units(data: bytes) -> list[str]:
+def text_units(data: bytes) -> Iterator[str]:
     """Each non-blank line without its surrounding whitespace, in order."""
-    return [line.strip() for line in _lines(data) if line.strip()]
+    return (line.strip() for line in _lines(data) if line.strip())
 
 
 def text_render(data: bytes, translations: Sequence[str]) -> bytes:
     """The text with each non-blank line's words replaced by their translation."""
     queue = iter(translations)
-    out = []
+    out = io.StringIO()  # not a list: a file of blank lines would be millions of items
     for line in _lines(data):
         words = line.strip()
         if words:
             start = line.index(words)
             line = line[:start] + next(queue) + line[start + len(words) :]
-        out.append(line)
-    return _encode(data, "".join(out))
+        out.write(line)
+    return _encode(data, out.getvalue())
 
 
-def markdown_chunks(data: bytes, size: int) -> list[str]:
+def markdown_chunks(data: bytes, size: int) -> Iterator[str]:
     """The Markdown document cut at blank lines outside fenced code into chunks of about
     ``size`` characters (a longer block stays whole); joined, they are the document."""
-    chunks: list[str] = []
-    current = ""
+    pending: str | None = None  # the last chunk, held back for trailing blank lines
+    current: list[str] = []
+    size_now = 0
+    words = False  # whether ``current`` has a non-blank line (not re-scanned per line)
     fence: str | None = None
     for line in _lines(data):
         opening = _FENCE.match(line)
+        blank = not line.strip()
         if fence is not None:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
                 fence = None
         elif opening:
             fence = opening.group(1)
-        elif not line.strip() and current.strip() and len(current) >= size:
-            chunks.append(current + line)
-            current = ""
+        elif blank and words and size_now >= size:
+            if pending is not None:
+                yield pending
+            pending = "".join(current) + line
+            current, size_now, words = [], 0, False
             continue
-        current += line
-    if current.strip():
-        chunks.append(current)
-    elif chunks:
-        chunks[-1] += current  # trailing blank lines stay with the last chunk
-    return chunks
+        current.append(line)
+        size_now += len(line)
+        words = words or not blank
+    if words:
+        if pending is not None:
+            yield pending
+        yield "".join(current)
+    elif pending is not None:
+        yield pending + "".join(current)  # trailing blank lines stay with the last chunk
 
 
 def whole(data: bytes) -> list[str]:
@@ -84,8 +97,10 @@ def joined(data: bytes, translations: Sequence[str]) -> bytes:
     return _encode(data, "".join(translations))
 
 
-def _lines(data: bytes) -> list[str]:
-    return decode(data).splitlines(keepends=True)
+def _lines(data: bytes) -> Iterator[str]:
+    for match in _LINE.finditer(decode(data)):
+        if match.group():
+            yield match.group()
 
 
 def _encode(data: bytes, text: str) -> bytes:
