@@ -13,15 +13,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from app.api import deepl, deepl_documents, deepl_glossaries, libre, libre_files
-from app.api.compat import CompatState
+from app.api.compat import deepl, deepl_documents, deepl_glossaries, libre, libre_files
+from app.api.compat.common import CompatState
 from app.api.deps import AppState
 from app.api.documents import router as documents
 from app.api.errors import install_error_handlers
 from app.api.glossaries import router as glossaries
 from app.api.jobs import router as jobs
 from app.api.jobs import start_jobs, stop_jobs
-from app.api.metrics import Metrics
 from app.api.middleware import BodyLimitMiddleware, MetricsMiddleware, ShieldMiddleware
 from app.api.routes import ops, v1
 from app.api.web import router as web
@@ -29,6 +28,7 @@ from app.core.config import Settings
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.cache import SentenceCache
 from app.engines.loader import Engines, load_engines
+from app.runtime.metrics import Metrics
 from app.services.batcher import Batcher, Driver
 from app.services.detect import LanguageDetector, default_detector
 from app.services.translate import pipeline_for

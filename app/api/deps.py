@@ -11,13 +11,13 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.api.metrics import Metrics
 from app.api.middleware import RECEIVED_AT
 from app.core.config import Settings
 from app.core.errors import ModelNotReady, Unauthorized
 from app.engines.base import EngineInfo
 from app.engines.loader import Engines
 from app.jobs.runner import JobRunner
+from app.runtime.metrics import Metrics
 from app.services.batcher import STOPPING, Driver
 from app.services.detect import LanguageDetector
 from app.services.glossaries import GlossaryLookup, stored_glossaries

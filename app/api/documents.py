@@ -16,7 +16,7 @@ from app.api.errors import describe_problems
 from app.api.job_schemas import DOCUMENT_FORM, DocumentOut
 from app.api.jobs import JOB_ID, StoreDep, kept_glossaries, read_form
 from app.api.routes import _summaries_from_docstrings
-from app.api.schemas import TranslateRequest, error_responses
+from app.contract.schemas import TranslateRequest, error_responses
 from app.core.errors import InvalidInput, NotFound, NotReady, TextTooLong
 from app.jobs.documents import DocumentInfo, document_info, document_result, submit_document
 from app.store import JobInfo, Store

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 from app.api.deps import AppState, OwnerDep, StateDep, require_api_key
 from app.api.job_schemas import UPLOAD_FORM, JobCreated, JobList, JobOut, JobRequest
 from app.api.routes import _summaries_from_docstrings
-from app.api.schemas import error_responses
+from app.contract.schemas import error_responses
 from app.core.config import Settings
 from app.core.errors import InvalidInput, ModelNotReady, NotFound
 from app.jobs.handle import item_handler, result_line

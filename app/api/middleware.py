@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.metrics import InFlight, Metrics
+from app.runtime.metrics import InFlight, Metrics
 from app.services.batcher import STOPPING
 
 log = logging.getLogger(__name__)

@@ -25,9 +25,9 @@ from app.cli.common import (
     settings_from,
 )
 from app.cli.worker import until_signalled
+from app.contract.answers import Kind
 from app.core.config import Settings
 from app.core.errors import WartaError
-from app.services.items import Kind
 
 if TYPE_CHECKING:
     from app.jobs.local import LocalJob

@@ -176,7 +176,7 @@ def article(
     Prints the English title, translation and summary (--json: the API's response).
     With --format html or markdown the file is the article's body in that markup.
     """
-    from app.api.schemas import ArticleResponse
+    from app.contract.schemas import ArticleResponse
     from app.services.article import process_article
 
     quiet_libraries()
@@ -231,7 +231,7 @@ def summarize(
     engine: EngineOpt = None,
 ) -> None:
     """Summarise an Indonesian text file in English (abstractive when a model is set)."""
-    from app.api.schemas import SummarizeResponse
+    from app.contract.schemas import SummarizeResponse
     from app.services.summarize import summarize_text
 
     quiet_libraries()

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.contract.answers import process_item
 from app.core.config import Settings
 from app.jobs.intake import ITEM, REJECTED, REQUEST
 from app.jobs.runner import Handler, Outcome
 from app.services.glossaries import snapshot_lookup
-from app.services.items import process_item
 from app.services.work import Work
 from app.store import ClaimedItem, ItemResult
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from app.contract.answers import Kind
 from app.core.config import Settings
 from app.core.errors import InvalidInput
 from app.jobs.handle import item_handler, result_line
@@ -29,7 +30,6 @@ from app.jobs.intake import REQUEST, json_lines, line, max_item_bytes, submit
 from app.jobs.progress import ACTIVE
 from app.jobs.runner import Finished, JobRunner, RunnerConfig
 from app.services.glossaries import GLOSSARIES, snapshot
-from app.services.items import Kind
 from app.services.work import Work
 from app.store import JobInfo, Store, delete_job, get_job, iter_results, list_jobs, open_store
 

@@ -23,13 +23,13 @@ from typing import Any
 import ray
 import ray.data
 
+from app.contract.answers import Kind, error_item, process_item
 from app.core.config import Settings
 from app.core.errors import WartaError
 from app.engines.loader import load_engines
 from app.scale.replica import replica_threads
 from app.scale.shards import Row, ShardWriter, find_shards, output_path, parse_row, read_shard
 from app.services.detect import default_detector
-from app.services.items import Kind, error_item, process_item
 from app.services.work import direct_work
 
 log = logging.getLogger(__name__)

@@ -13,12 +13,12 @@ from typing import Any
 import ray
 from ray import serve
 
-from app.api.metrics import Metrics
 from app.core.config import Settings
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.loader import engine_for
 from app.engines.store import locate_model
 from app.main import WARMUP_TEXT, local_driver
+from app.runtime.metrics import Metrics
 from app.scale.remote import ModelCard
 from app.services.scheduling import Priority
 from app.services.waiting import RequestScope

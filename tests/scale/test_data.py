@@ -16,12 +16,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from app.contract.answers import process_item
 from app.core.config import Settings
 from app.engines.loader import load_engines
 from app.engines.tiny import PAIRS
 from app.scale.data import BatchOptions, run_batch
 from app.services.detect import default_detector
-from app.services.items import process_item
 from app.services.work import Work, direct_work
 from tests.scale.conftest import without_timing
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.contract.answers import process_item
 from app.core.config import Settings
 from app.engines.loader import Engines
 from app.main import create_app
 from app.services.detect import default_detector
-from app.services.items import process_item
 from app.services.work import Work, direct_work
 from tests.fakes import FakeEngine, run
 

@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from app.api.compat import SOURCE_LANGUAGES, ProtocolError
-from app.api.compat_documents import (
+from app.api.compat.common import SOURCE_LANGUAGES, ProtocolError
+from app.api.compat.documents import (
     failure,
     find_document,
     finished,
@@ -20,10 +20,10 @@ from app.api.compat_documents import (
     translated_file,
     wait_finished,
 )
+from app.api.compat.libre import INVALID, MISSING, TARGET, libre_account, router_for
+from app.api.compat.params import validate
 from app.api.deps import StateDep
 from app.api.jobs import StoreDep
-from app.api.libre import INVALID, MISSING, TARGET, libre_account, router_for
-from app.api.params import validate
 from app.api.routes import _summaries_from_docstrings
 
 router = router_for("LibreTranslate files")

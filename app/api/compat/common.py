@@ -1,6 +1,6 @@
 """What the DeepL and LibreTranslate adapters share: their keys, answering errors in a
 protocol's own shape, and one coalesced translation through the server's batcher (their
-parameters are read by ``app.api.params``).
+parameters are read by ``app.api.compat.params``).
 
 Both adapters are thin: they parse their protocol, build a ``CompatJob`` and shape the
 answer. The job goes through the same pipeline, batcher, cache and limits as ``/v1``.
@@ -25,9 +25,9 @@ from starlette.types import Receive, Scope, Send
 
 from app.api.deps import AppState, get_work
 from app.api.errors import describe_problems
-from app.api.metrics import Metrics
 from app.core.config import Settings
 from app.core.errors import WartaError
+from app.runtime.metrics import Metrics
 from app.services.coalesce import Abandoned, Coalescer
 from app.services.detect import Detection, LanguageDetector
 from app.services.options import PLAIN, TextOptions

@@ -9,15 +9,8 @@ from typing import Any
 from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.compat import ProtocolError
-from app.api.compat_documents import (
-    failure,
-    find_document,
-    new_key,
-    queue_document,
-    translated_file,
-)
-from app.api.deepl_base import (
+from app.api.compat.common import ProtocolError
+from app.api.compat.deepl_base import (
     INVALID,
     MISSING,
     Account,
@@ -25,10 +18,17 @@ from app.api.deepl_base import (
     source_language,
     target_language,
 )
-from app.api.deepl_glossaries import glossary_entries
+from app.api.compat.deepl_glossaries import glossary_entries
+from app.api.compat.documents import (
+    failure,
+    find_document,
+    new_key,
+    queue_document,
+    translated_file,
+)
+from app.api.compat.params import read_params, validate
 from app.api.deps import StateDep
 from app.api.jobs import StoreDep
-from app.api.params import read_params, validate
 from app.api.routes import _summaries_from_docstrings
 from app.jobs.documents import DocumentInfo, format_of
 from app.store import Store
