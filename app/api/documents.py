@@ -12,10 +12,10 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from app.api.deps import AppState, OwnerDep, StateDep, require_api_key
-from app.api.errors import describe_problems
 from app.api.job_schemas import DOCUMENT_FORM, DocumentOut
 from app.api.jobs import JOB_ID, StoreDep, kept_glossaries, read_form
 from app.api.routes import _summaries_from_docstrings
+from app.contract.problems import describe_problems
 from app.contract.schemas import TranslateRequest, error_responses
 from app.core.errors import InvalidInput, NotFound, NotReady, TextTooLong
 from app.jobs.documents import DocumentInfo, document_info, document_result, submit_document

@@ -18,8 +18,8 @@ from typing import IO, Any, get_args
 
 from pydantic import ValidationError
 
-from app.api.errors import describe_problems
 from app.contract.answers import Kind
+from app.contract.problems import describe_problems
 from app.contract.schemas import ArticleRequest, TranslateRequest
 from app.core.config import Settings
 from app.core.errors import InvalidInput, TextTooLong

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from app.api.deps import AppState, get_work
-from app.api.errors import describe_problems
+from app.contract.problems import describe_problems
 from app.core.config import Settings
 from app.core.errors import WartaError
 from app.runtime.metrics import Metrics
