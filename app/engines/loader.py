@@ -10,8 +10,8 @@ from pathlib import Path
 
 from app.core.config import Settings
 from app.engines.base import Seq2SeqEngine
+from app.engines.model_files import locate_model
 from app.engines.placement import choose_backend, resolve_placement, resolve_threads
-from app.engines.store import locate_model
 
 log = logging.getLogger(__name__)
 

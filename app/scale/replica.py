@@ -16,7 +16,7 @@ from ray import serve
 from app.core.config import Settings
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.loader import engine_for
-from app.engines.store import locate_model
+from app.engines.model_files import locate_model
 from app.main import WARMUP_TEXT, local_driver
 from app.runtime.metrics import Metrics
 from app.scale.remote import ModelCard

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.services.documents import Document, Sentence, Translated
+from app.services.sentences import Document, Sentence, Translated
 from app.text.protect import fallback_pieces, join_pieces, lost, needs_model, secure
 
 PROTECTED_FALLBACK = "protected_span_fallback"

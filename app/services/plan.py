@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from app.services.documents import Document
+from app.services.sentences import Document
 from app.text.chunk import fit_to_limit
 from app.text.quality import assess
 

@@ -21,10 +21,10 @@ from typing import Any, Protocol, TypeVar
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.services import guard
 from app.services.detect import TRANSLATED_LANGUAGES, LanguageDetector
-from app.services.documents import Document, Translated, finish, prepare
 from app.services.options import PLAIN, TextOptions
 from app.services.plan import TokenCounter, TranslationPlan, plan_translation, sentence_outputs
 from app.services.retry import merge_retries, retry_options, units_to_retry
+from app.services.sentences import Document, Translated, finish, prepare
 from app.text import markup
 from app.text.normalize import normalize, split_paragraphs
 from app.text.segment import split_sentences
