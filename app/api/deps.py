@@ -18,7 +18,7 @@ from app.engines.base import EngineInfo
 from app.engines.loader import Engines
 from app.jobs.runner import JobRunner
 from app.runtime.metrics import Metrics
-from app.services.batcher import STOPPING, Driver
+from app.services.batcher import STOPPING, Driver, generate_for
 from app.services.detect import LanguageDetector
 from app.services.glossaries import GlossaryLookup, stored_glossaries
 from app.services.translate import TranslationPipeline
@@ -103,10 +103,10 @@ def get_work(state: StateDep, scope: Annotated[RequestScope, Depends(request_sco
     summary = state.summarization_batcher
     return work_through(
         state.pipeline,
-        state.translation_batcher.runner(scope),
+        generate_for(state.translation_batcher, scope),
         state.detector,
         state.engines,
-        summary.runner(scope) if summary is not None else None,
+        generate_for(summary, scope) if summary is not None else None,
     )
 
 

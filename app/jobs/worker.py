@@ -17,9 +17,9 @@ from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.loader import Engines
 from app.jobs.handle import item_handler
 from app.jobs.runner import JobRunner, RunnerConfig
-from app.services.batcher import Batcher, Driver
+from app.services.batcher import Batcher, Driver, generate_for
 from app.services.detect import LanguageDetector
-from app.services.translate import Runner, TranslationPipeline, pipeline_for
+from app.services.translate import GenerateUnits, TranslationPipeline, pipeline_for
 from app.services.waiting import RequestScope
 from app.services.work import Work, work_through
 from app.store import open_store
@@ -57,14 +57,14 @@ def batch_work(
     scope = RequestScope(priority="batch")
     return work_through(
         pipeline,
-        paced(translation.runner(scope)),
+        paced(generate_for(translation, scope)),
         detector,
         engines,
-        paced(summarization.runner(scope)) if summarization else None,
+        paced(generate_for(summarization, scope)) if summarization else None,
     )
 
 
-def paced(run: Runner, units: int = PACE_UNITS) -> Runner:
+def paced(run: GenerateUnits, units: int = PACE_UNITS) -> GenerateUnits:
     """``run`` fed ``units`` inputs at a time, in order."""
 
     async def run_paced(

@@ -13,7 +13,7 @@ from app.engines.loader import Engines
 from app.services.batcher import direct
 from app.services.detect import LanguageDetector
 from app.services.summarize import Summarizer, summarizer_for
-from app.services.translate import Runner, Translate, TranslationPipeline, pipeline_for
+from app.services.translate import GenerateUnits, Translate, TranslationPipeline, pipeline_for
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,10 @@ class Work:
 
 def work_through(
     pipeline: TranslationPipeline,
-    run: Runner,
+    run: GenerateUnits,
     detector: LanguageDetector,
     engines: Engines,
-    summary_run: Runner | None = None,
+    summary_run: GenerateUnits | None = None,
 ) -> Work:
     """``Work`` whose translations go through ``run`` and summaries through ``summary_run``."""
     summarizer = None
