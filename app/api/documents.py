@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from app.api.deps import AppState, OwnerDep, StateDep, require_api_key
+from app.api.deps import OwnerDep, StateDep, require_api_key
 from app.api.job_schemas import DOCUMENT_FORM, DocumentOut
 from app.api.jobs import JOB_ID, StoreDep, kept_glossaries, read_form
 from app.api.routes import _summaries_from_docstrings
@@ -19,6 +19,7 @@ from app.contract.problems import describe_problems
 from app.contract.schemas import TranslateRequest, error_responses
 from app.core.errors import InvalidInput, NotFound, NotReady, TextTooLong
 from app.jobs.documents import DocumentInfo, document_info, document_result, submit_document
+from app.runtime.system import Runtime
 from app.store import JobInfo, Store
 from app.store.db import utcnow
 
@@ -63,7 +64,7 @@ async def create_document(
 
 
 async def store_upload(
-    state: AppState,
+    state: Runtime,
     store: Store,
     upload: UploadFile,
     *,

@@ -21,13 +21,13 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from app.api.deps import AppState, OwnerDep, StateDep, require_api_key
+from app.api.deps import OwnerDep, StateDep, require_api_key
 from app.api.job_schemas import UPLOAD_FORM, JobCreated, JobList, JobOut, JobRequest
 from app.api.routes import _summaries_from_docstrings
 from app.contract.schemas import error_responses
 from app.core.config import Settings
 from app.core.errors import InvalidInput, ModelNotReady, NotFound
-from app.jobs.handle import item_handler, result_line
+from app.jobs.handle import result_line
 from app.jobs.intake import (
     check_kind,
     check_options,
@@ -37,10 +37,8 @@ from app.jobs.intake import (
     position,
     submit,
 )
-from app.jobs.runner import JobRunner, RunnerConfig
-from app.jobs.worker import batch_work
 from app.services.glossaries import GLOSSARIES, snapshot
-from app.store import JobInfo, Store, cancel_job, get_job, list_jobs, open_store, read_results
+from app.store import JobInfo, Store, cancel_job, get_job, list_jobs, read_results
 from app.store.db import utcnow
 
 RESULTS_PAGE = 200
@@ -63,34 +61,6 @@ def get_store(state: StateDep) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
-
-
-async def start_jobs(state: AppState) -> None:
-    """Open the store and, unless ``WARTA_JOB_RUNNER=false``, start the job runner."""
-    settings = state.settings
-    state.store = await asyncio.to_thread(open_store, settings.database_url)
-    pipeline, batcher, detector, engines = (
-        state.pipeline,
-        state.translation_batcher,
-        state.detector,
-        state.engines,
-    )
-    if settings.job_runner and pipeline and batcher and detector and engines:
-        work = batch_work(pipeline, batcher, state.summarization_batcher, detector, engines)
-        state.runner = JobRunner(
-            state.store, item_handler(work, settings), RunnerConfig.of(settings)
-        )
-        state.runner.start()
-
-
-async def stop_jobs(state: AppState) -> None:
-    """Hand back the items in flight and close the store."""
-    if state.runner is not None:
-        await state.runner.stop()
-        state.runner = None
-    if state.store is not None:
-        await asyncio.to_thread(state.store.close)
-        state.store = None
 
 
 @router.post(

@@ -21,9 +21,9 @@ from typing import NoReturn
 import uvicorn
 from fastapi import FastAPI
 
-from app.api.deps import AppState
 from app.api.protocol import ConnectionLimits, guarded_protocol
 from app.core.config import Settings
+from app.runtime.system import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ FINAL_S = 3.0  # of the shutdown budget, kept for answering 503s, closing and ex
 class DrainingServer(uvicorn.Server):
     """uvicorn's server, draining in-flight work before it stops (see the module doc)."""
 
-    def __init__(self, config: uvicorn.Config, state: AppState, timeout_s: float) -> None:
+    def __init__(self, config: uvicorn.Config, state: Runtime, timeout_s: float) -> None:
         super().__init__(config)
         self.state = state
         self.timeout_s = timeout_s
@@ -64,7 +64,7 @@ class DrainingServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def connection_limits(settings: Settings, state: AppState) -> ConnectionLimits:
+def connection_limits(settings: Settings, state: Runtime) -> ConnectionLimits:
     """The per-connection limits from the settings, counted in the app's metrics."""
     return ConnectionLimits(
         header_timeout_s=settings.header_timeout_s,
@@ -76,7 +76,7 @@ def connection_limits(settings: Settings, state: AppState) -> ConnectionLimits:
 
 def run_server(app: FastAPI, settings: Settings) -> NoReturn:
     """Serve ``app`` (built by ``create_app``) until stopped, then end the process."""
-    state: AppState = app.state.warta
+    state: Runtime = app.state.warta
     config = uvicorn.Config(
         app,
         host=settings.host,

@@ -26,11 +26,9 @@ import ray.data
 from app.contract.answers import Kind, error_item, process_item
 from app.core.config import Settings
 from app.core.errors import WartaError
-from app.engines.loader import load_engines
+from app.runtime.system import load_direct_work
 from app.scale.replica import replica_threads
 from app.scale.shards import Row, ShardWriter, find_shards, output_path, parse_row, read_shard
-from app.services.detect import default_detector
-from app.services.work import direct_work
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +64,7 @@ class ItemWorker:
         self._settings = settings.model_copy(
             update={"threads": settings.threads or replica_threads()}
         )
-        engines = load_engines(self._settings, summarization=kind == "articles")
-        self._work = direct_work(
-            engines,
-            default_detector(),
-            beam_size=self._settings.beam_size,
-            max_batch_tokens=self._settings.max_batch_tokens,
-        )
+        self._work = load_direct_work(self._settings, summarization=kind == "articles")
         self._kind = kind
         self._loop = asyncio.new_event_loop()
 

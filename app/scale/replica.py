@@ -14,11 +14,12 @@ import ray
 from ray import serve
 
 from app.core.config import Settings
-from app.engines.base import GenerationOptions, Seq2SeqEngine
+from app.engines.base import GenerationOptions
 from app.engines.loader import engine_for
 from app.engines.model_files import locate_model
-from app.main import WARMUP_TEXT, local_driver
+from app.runtime.drivers import local_driver
 from app.runtime.metrics import Metrics
+from app.runtime.warmup import warm_up
 from app.scale.remote import ModelCard
 from app.services.scheduling import Priority
 from app.services.waiting import RequestScope
@@ -43,14 +44,6 @@ def pack_tokenizer(settings: Settings, role: str) -> dict[str, bytes]:
         return {path.name: path.read_bytes() for path in Path(directory).iterdir()}
 
 
-def _warm_up(engine: Seq2SeqEngine, role: str, settings: Settings) -> None:
-    """One small generation, so the first request does not pay for lazy setup."""
-    if role == "translation":
-        engine.generate([WARMUP_TEXT], GenerationOptions(beam_size=settings.beam_size))
-    else:
-        engine.generate([WARMUP_TEXT], GenerationOptions(max_new_tokens=8))
-
-
 class ModelReplica:
     """One model of the Serve application (bound once per role, see ``app.scale.serve``).
 
@@ -65,7 +58,7 @@ class ModelReplica:
         engine = engine_for(settings, role)
         load_seconds = time.perf_counter() - started
         if settings.warmup:
-            _warm_up(engine, role, settings)
+            warm_up(engine, role, settings.beam_size)
         self._card = ModelCard(
             engine.info, engine.max_input_tokens, pack_tokenizer(settings, role), load_seconds
         )

@@ -1,8 +1,7 @@
 """The services one caller uses, wired to one way of reaching the engines.
 
-The CLI and jobs run outside the server use ``direct_work`` (each model called directly,
-in token-budget batches); the server builds the same ``Work`` around its batchers for each
-request. Either way the text goes through the one translation pipeline.
+``app.runtime.work`` builds its flavours (interactive, batch, direct) around the drivers
+of a running system; whichever it is, the text goes through the one translation pipeline.
 """
 
 from __future__ import annotations
@@ -10,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.engines.loader import Engines
-from app.services.batcher import direct
 from app.services.detect import LanguageDetector
 from app.services.summarize import Summarizer, summarizer_for
-from app.services.translate import GenerateUnits, Translate, TranslationPipeline, pipeline_for
+from app.services.translate import GenerateUnits, Translate, TranslationPipeline
 
 
 @dataclass(frozen=True)
@@ -41,17 +39,3 @@ def work_through(
         summarizer = summarizer_for(engines.summarization, summary_run)
     info = engines.translation.info
     return Work(pipeline.bind(run), summarizer, detector, info.name, info.engine)
-
-
-def direct_work(
-    engines: Engines, detector: LanguageDetector, *, beam_size: int, max_batch_tokens: int
-) -> Work:
-    """``Work`` that calls the engines directly: the command line and local jobs."""
-    summary_run = direct(engines.summarization, max_batch_tokens) if engines.summarization else None
-    return work_through(
-        pipeline_for(engines.translation, beam_size),
-        direct(engines.translation, max_batch_tokens),
-        detector,
-        engines,
-        summary_run,
-    )

@@ -20,9 +20,10 @@ from app.contract.answers import process_item
 from app.core.config import Settings
 from app.engines.loader import load_engines
 from app.engines.tiny import PAIRS
+from app.runtime.work import direct_work
 from app.scale.data import BatchOptions, run_batch
 from app.services.detect import default_detector
-from app.services.work import Work, direct_work
+from app.services.work import Work
 from tests.scale.conftest import without_timing
 
 SHARDS = 4

@@ -23,11 +23,12 @@ from prometheus_client import Counter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
-from app.api.deps import AppState, get_work
+from app.api.deps import get_work
 from app.contract.problems import describe_problems
 from app.core.config import Settings
 from app.core.errors import WartaError
 from app.runtime.metrics import Metrics
+from app.runtime.system import Runtime
 from app.services.coalesce import Abandoned, Coalescer
 from app.services.detect import Detection, LanguageDetector
 from app.services.options import PLAIN, TextOptions
@@ -107,7 +108,7 @@ CompatDep = Annotated[CompatState, Depends(get_compat)]
 
 
 async def translate_job(
-    request: Request, state: AppState, compat: CompatState, job: CompatJob
+    request: Request, state: Runtime, compat: CompatState, job: CompatJob
 ) -> list[Translated]:
     """Translate ``job``'s texts, sharing the work with identical requests in flight, and
     count the characters against its account."""
@@ -125,7 +126,7 @@ async def translate_job(
     return results
 
 
-async def _translate(state: AppState, job: CompatJob, abandoned: Abandoned) -> list[Translated]:
+async def _translate(state: Runtime, job: CompatJob, abandoned: Abandoned) -> list[Translated]:
     # The work outlives the request that started it: it stops at the server's deadline or
     # when every client waiting for it has gone (see app.services.coalesce).
     scope = RequestScope(

@@ -12,11 +12,11 @@ from typing import Any
 
 from fastapi import Request
 
-from app.api.deps import AppState
 from app.api.documents import store_upload
 from app.api.jobs import JOB_ID, read_form
 from app.core.errors import NotFound
 from app.jobs.documents import DocumentInfo, document_info, document_result
+from app.runtime.system import Runtime
 from app.store import Store, StoredFile, check_job_key
 from app.store.db import utcnow
 
@@ -27,7 +27,7 @@ Options = Callable[[dict[str, str], str], Awaitable[tuple[str, dict[str, Any]]]]
 
 
 async def queue_document(
-    request: Request, state: AppState, store: Store, options: Options, key: str
+    request: Request, state: Runtime, store: Store, options: Options, key: str
 ) -> str:
     """Read the multipart upload (``file`` and text fields), find its account and its
     translation options with ``options`` (which raises the protocol's errors), and queue
