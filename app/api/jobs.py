@@ -37,7 +37,7 @@ from app.jobs.intake import (
     position,
     submit,
 )
-from app.services.glossaries import GLOSSARIES, snapshot
+from app.services.glossaries import kept_glossaries
 from app.store import JobInfo, Store, cancel_job, get_job, list_jobs, read_results
 from app.store.db import utcnow
 
@@ -107,7 +107,7 @@ async def _from_json(
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
     options = check_options(body.kind, body.options)
-    kept = await kept_glossaries(store, owner, options)
+    kept = await asyncio.to_thread(kept_glossaries, store, owner, options)
     values = list(enumerate(body.items))
     return await asyncio.to_thread(
         submit,
@@ -132,7 +132,7 @@ async def _from_upload(
             raise InvalidInput(
                 f"Unknown form field `{sorted(fields)[0]}`: send `file`, `kind` and `options`."
             )
-        kept = await kept_glossaries(store, owner, options)
+        kept = await asyncio.to_thread(kept_glossaries, store, owner, options)
         values = json_lines(upload.file, max_item_bytes(settings))
         return await asyncio.to_thread(
             submit,
@@ -145,17 +145,6 @@ async def _from_upload(
             max_items=settings.job_max_items,
             meta=kept,
         )
-
-
-async def kept_glossaries(
-    store: Store, owner: str | None, options: dict[str, Any]
-) -> dict[str, Any]:
-    """A copy of the stored glossary the job's options name, kept with the job so every
-    item uses the same entries (404 when the owner has no such glossary)."""
-    glossary_id = options.get("glossary_id")
-    if glossary_id is None:
-        return {}
-    return {GLOSSARIES: await asyncio.to_thread(snapshot, store, owner, [glossary_id])}
 
 
 def _json_object(text: str) -> Any:

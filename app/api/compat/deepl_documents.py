@@ -24,10 +24,10 @@ from app.api.compat.documents import (
     find_document,
     new_key,
     queue_document,
-    translated_file,
 )
 from app.api.compat.params import read_params, validate
 from app.api.deps import StateDep
+from app.api.documents import translated_file
 from app.api.jobs import StoreDep
 from app.api.routes import _summaries_from_docstrings
 from app.jobs.documents import DocumentInfo, format_of

@@ -12,13 +12,12 @@ from typing import Any
 
 from fastapi import Request
 
-from app.api.documents import store_upload
-from app.api.jobs import JOB_ID, read_form
+from app.api.documents import owned_document, store_upload
+from app.api.jobs import read_form
 from app.core.errors import NotFound
-from app.jobs.documents import DocumentInfo, document_info, document_result
+from app.jobs.documents import DocumentInfo
 from app.runtime.system import Runtime
-from app.store import Store, StoredFile, check_job_key
-from app.store.db import utcnow
+from app.store import Store
 
 POLL_S = 0.2  # how often a caller waiting for a whole document looks at its progress
 
@@ -42,12 +41,7 @@ async def find_document(
     store: Store, document_id: str, account: str, key: str | None
 ) -> DocumentInfo:
     """The account's document whose secret is ``key`` (None: not checked), else 404."""
-    info = None
-    if JOB_ID.fullmatch(document_id):
-        info = await asyncio.to_thread(document_info, store, document_id, account, utcnow())
-    if info is not None and key is not None:
-        if not await asyncio.to_thread(check_job_key, store, document_id, key):
-            info = None
+    info = await owned_document(store, document_id, account, key)
     if info is None:
         raise NotFound("Document not found: check the document_id and document_key.")
     return info
@@ -72,11 +66,6 @@ async def wait_finished(
         await asyncio.sleep(POLL_S)
         info = await find_document(store, info.job.id, account, None)
     return info
-
-
-async def translated_file(store: Store, info: DocumentInfo) -> StoredFile:
-    """The translated file of a ``done`` document."""
-    return await asyncio.to_thread(document_result, store, info.job)
 
 
 def failure(info: DocumentInfo) -> str:

@@ -17,12 +17,12 @@ from app.api.compat.documents import (
     finished,
     new_key,
     queue_document,
-    translated_file,
     wait_finished,
 )
 from app.api.compat.libre import INVALID, MISSING, TARGET, libre_account, router_for
 from app.api.compat.params import validate
 from app.api.deps import StateDep
+from app.api.documents import translated_file
 from app.api.jobs import StoreDep
 from app.api.routes import _summaries_from_docstrings
 
