@@ -10,9 +10,10 @@ back to be run later; an error the item causes is its result.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from app.contract.answers import process_item
+from app.contract.answers import Kind, process_item
 from app.core.config import Settings
 from app.jobs.intake import ITEM, REJECTED, REQUEST
 from app.jobs.runner import Handler, Outcome
@@ -31,14 +32,11 @@ def item_handler(work: Work, settings: Settings) -> Handler:
         stored = item.input
         if REJECTED in stored:
             return Outcome(error={"id": stored.get("id"), "error": stored[REJECTED]})
-        request = item.options.get(REQUEST, {})
-        glossaries = snapshot_lookup(item.options)
         if item.kind == "document":
-            body = {**request, **stored, "id": item.id}
-            answer = await process_item(work, "translate", body, settings, glossaries)
+            part = {**stored, "id": item.id}
+            answer = await answer_item(work, "translate", part, item.options, settings)
         else:
-            body = {**request, **stored[ITEM]}
-            answer = await process_item(work, item.kind, body, settings, glossaries)
+            answer = await answer_item(work, item.kind, stored[ITEM], item.options, settings)
         error = answer.get("error")
         if error is None:
             return Outcome(result=answer)
@@ -54,6 +52,18 @@ def item_handler(work: Work, settings: Settings) -> Handler:
         return Outcome(error=answer)
 
     return handle
+
+
+async def answer_item(
+    work: Work, kind: Kind, item: Any, job_options: Mapping[str, Any], settings: Settings
+) -> dict[str, Any]:
+    """The sync API's answer to one item of a run whose options are ``job_options`` (as
+    a job keeps them): the sync call's fields (``REQUEST``) under the item's own, and a
+    ``glossary_id`` answered from the entries copied when the run began. Every way a
+    batch runs (a server's or worker's job, ``warta batch``, its Ray actors) answers
+    items here."""
+    body = {**job_options.get(REQUEST, {}), **item} if isinstance(item, dict) else item
+    return await process_item(work, kind, body, settings, snapshot_lookup(job_options))
 
 
 def result_line(result: ItemResult) -> dict[str, Any]:
