@@ -10,9 +10,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
 
-from app.api.documents import owned_document, store_upload
+from app.api.compat.common import ProtocolError
+from app.api.documents import owned_document, store_upload, translated_file
 from app.api.jobs import read_form
 from app.core.errors import NotFound
 from app.jobs.documents import DocumentInfo
@@ -66,6 +67,17 @@ async def wait_finished(
         await asyncio.sleep(POLL_S)
         info = await find_document(store, info.job.id, account, None)
     return info
+
+
+async def file_answer(store: Store, info: DocumentInfo, not_yet: str) -> Response:
+    """The translated file of a finished document, as both protocols answer it: 503
+    (``not_yet``) while it is still being translated, 400 (why) when it failed."""
+    if not finished(info):
+        raise ProtocolError(503, not_yet)
+    if info.job.status != "done":
+        raise ProtocolError(400, failure(info))
+    found = await translated_file(store, info)
+    return Response(found.data, media_type=found.media_type)
 
 
 def failure(info: DocumentInfo) -> str:

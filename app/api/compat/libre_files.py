@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from app.api.compat.common import SOURCE_LANGUAGES, ProtocolError
 from app.api.compat.documents import (
     failure,
+    file_answer,
     find_document,
     finished,
     new_key,
@@ -22,7 +23,6 @@ from app.api.compat.documents import (
 from app.api.compat.libre import INVALID, MISSING, TARGET, libre_account, router_for
 from app.api.compat.params import validate
 from app.api.deps import StateDep
-from app.api.documents import translated_file
 from app.api.jobs import StoreDep
 from app.api.routes import _summaries_from_docstrings
 
@@ -93,12 +93,9 @@ async def download_file(token: str, filename: str, store: StoreDep) -> Response:
     if not key:
         raise ProtocolError(404, "No such file.")
     info = await find_document(store, document_id, account, key)
-    if not finished(info):
-        raise ProtocolError(503, "The file is still being translated; try again shortly.")
-    if info.job.status != "done":
-        raise ProtocolError(400, failure(info))
-    found = await translated_file(store, info)
-    return Response(found.data, media_type=found.media_type)
+    return await file_answer(
+        store, info, "The file is still being translated; try again shortly."
+    )
 
 
 _summaries_from_docstrings(router)
