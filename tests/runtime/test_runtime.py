@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from app.core.config import Settings
 from app.core.errors import ModelNotFound, ModelNotReady
-from app.engines.loader import Engines
+from app.engines.base import GenerationOptions
+from app.engines.loader import Engines, engine_for
 from app.engines.placement import Placement, with_compute_type
 from app.runtime.system import Runtime
 from app.services.batcher import Batcher
@@ -145,3 +146,16 @@ def _detector() -> LanguageDetector:
     from app.services.detect import default_detector
 
     return default_detector()
+
+
+def test_the_compute_type_setting_reaches_the_engine(tiny_marian_dir: Path) -> None:
+    chosen = Settings(  # type: ignore[call-arg]
+        translation_model=str(tiny_marian_dir),
+        engine="transformers",
+        device="cpu",
+        compute_type="bfloat16",
+        threads=1,
+    )
+    engine = engine_for(chosen, "translation")
+    assert engine.info.compute_type == "bfloat16"
+    assert len(engine.generate(["Harga beras naik."], GenerationOptions(1))) == 1
