@@ -119,6 +119,22 @@ class Runtime:
         for batcher in self.batchers:
             await asyncio.to_thread(batcher.close, CLOSE_WAIT_S)
 
+    def start_model(self, engine: Seq2SeqEngine, role: str, load_seconds: float) -> Driver:
+        """One model alone, as a Ray replica runs it: warmed up as ``start`` warms
+        models, behind the same local driver, and ready; ``stop_work`` stops it."""
+        self.metrics.model_load_seconds.labels(role).set(load_seconds)
+        if self.settings.warmup:
+            warm_up(engine, role, self.settings.beam_size)
+        driver = local_driver(engine, role, self.settings, self.metrics)
+        if role == "translation":
+            self.translation_batcher = driver
+        else:
+            self.summarization_batcher = driver
+        self.models.append(engine.info)
+        self.ready = True
+        self.metrics.ready.set(1)
+        return driver
+
     async def _load(self, engines: Engines | None, detector: LanguageDetector | None) -> None:
         settings = self.settings
         if engines is None:

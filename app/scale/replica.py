@@ -17,9 +17,7 @@ from app.core.config import Settings
 from app.engines.base import GenerationOptions
 from app.engines.loader import engine_for
 from app.engines.model_files import locate_model
-from app.runtime.drivers import local_driver
-from app.runtime.metrics import Metrics
-from app.runtime.warmup import warm_up
+from app.runtime.system import Runtime
 from app.scale.remote import ModelCard
 from app.services.scheduling import Priority
 from app.services.waiting import RequestScope
@@ -57,15 +55,12 @@ class ModelReplica:
         started = time.perf_counter()
         engine = engine_for(settings, role)
         load_seconds = time.perf_counter() - started
-        if settings.warmup:
-            warm_up(engine, role, settings.beam_size)
+        self._runtime = Runtime(settings)
+        self._driver = self._runtime.start_model(engine, role, load_seconds)
         self._card = ModelCard(
             engine.info, engine.max_input_tokens, pack_tokenizer(settings, role), load_seconds
         )
         self._role = role
-        self._metrics = Metrics()
-        self._metrics.model_load_seconds.labels(role).set(load_seconds)
-        self._driver = local_driver(engine, role, settings, self._metrics)
 
     def describe(self) -> ModelCard:
         """What the ingress needs to plan units for this model."""
@@ -87,7 +82,7 @@ class ModelReplica:
 
     def stats(self) -> dict[str, Any]:
         """This replica's id and the model inputs it has generated (warm-up excluded)."""
-        registry, labels = self._metrics.registry, {"role": self._role}
+        registry, labels = self._runtime.metrics.registry, {"role": self._role}
         return {
             "replica": serve.get_replica_context().replica_id.unique_id,
             "units": int(registry.get_sample_value("warta_batch_size_sum", labels) or 0),
@@ -96,6 +91,6 @@ class ModelReplica:
 
     def __del__(self) -> None:
         """Serve calls this when the replica stops: waiting requests get a 503."""
-        driver = getattr(self, "_driver", None)
-        if driver is not None:
-            driver.close()
+        runtime = getattr(self, "_runtime", None)
+        if runtime is not None:
+            runtime.stop_work()

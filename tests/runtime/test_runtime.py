@@ -159,3 +159,20 @@ def test_the_compute_type_setting_reaches_the_engine(tiny_marian_dir: Path) -> N
     engine = engine_for(chosen, "translation")
     assert engine.info.compute_type == "bfloat16"
     assert len(engine.generate(["Harga beras naik."], GenerationOptions(1))) == 1
+
+
+def test_one_model_alone_starts_as_a_replica_runs_it(tmp_path: Path) -> None:
+    """A Ray replica's model: warmed up once, behind the same batcher, reported, ready;
+    ``stop_work`` answers what waits and marks it not ready."""
+    engine = FakeEngine(role="summarization")
+    runtime = Runtime(settings(tmp_path, max_batch_size=9))
+    driver = runtime.start_model(engine, "summarization", 1.5)
+    assert isinstance(driver, Batcher) and driver.max_batch_size == 9
+    assert runtime.summarization_batcher is driver and runtime.ready
+    assert len(engine.batches) == 1  # the warm-up
+    registry = runtime.metrics.registry
+    assert registry.get_sample_value("warta_model_load_seconds", {"role": "summarization"}) == 1.5
+    runtime.stop_work()
+    assert not runtime.ready
+    with pytest.raises(ModelNotReady):
+        asyncio.run(driver.submit(["Harga naik."], [3], GenerationOptions(1)))
