@@ -7,7 +7,13 @@
 #
 # The CPU image runs CTranslate2 without torch: a build stage that has torch converts the
 # baked-in models, and only the converted models reach the runtime stage. (With no models
-# baked in, mount converted ones: see the README.) The GPU image keeps torch.
+# baked in, the build stage installs nothing: mount converted ones, see the README.) The
+# GPU image keeps torch. The model settings below are what the image bakes in AND what it
+# serves by default: build with the ones the container will be told to serve (compose
+# passes the same variables to both), or a CPU image will lack the model it is asked for.
+# A private torch index goes in as a build secret, not an argument, so it is not recorded
+# in the image's history:
+#   docker build --secret id=torch_index_url,env=TORCH_INDEX_URL ...
 # The steps are docker/install.sh, docker/pull-models.sh and docker/start.sh, which CI
 # also runs (docker/smoke-test.sh).
 ARG VARIANT=cpu
@@ -16,20 +22,24 @@ ARG VARIANT=cpu
 FROM python:3.11-slim AS build
 ENV PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 ARG TORCH_VERSION=2.13.0
-# auto: the PyTorch CPU index; or any index URL.
-ARG TORCH_INDEX_URL=auto
+# all (default) or none for a slim image, whose build stage then installs nothing (no
+# torch); WARTA_SUMMARIZATION_MODEL=none bakes only the translation model (the server
+# then makes extractive summaries).
+ARG WARTA_BAKE_MODELS=all
 COPY pyproject.toml README.md /src/
 COPY docker/install.sh /src/docker/install.sh
-RUN --mount=type=cache,target=/root/.cache/pip \
-    /src/docker/install.sh convert /opt/convert --deps-only
+# The torch index (default: the PyTorch CPU index) is the optional secret torch_index_url.
+RUN --mount=type=cache,target=/root/.cache/pip --mount=type=secret,id=torch_index_url \
+    if [ "$WARTA_BAKE_MODELS" != none ]; then \
+      /src/docker/install.sh convert /opt/convert --deps-only; \
+    fi
 COPY app /src/app
 COPY docker /src/docker
-RUN --mount=type=cache,target=/root/.cache/pip \
-    /src/docker/install.sh convert /opt/convert
+RUN --mount=type=cache,target=/root/.cache/pip --mount=type=secret,id=torch_index_url \
+    if [ "$WARTA_BAKE_MODELS" != none ]; then \
+      /src/docker/install.sh convert /opt/convert; \
+    fi
 ARG VARIANT
-# all (default) or none for a slim image; WARTA_SUMMARIZATION_MODEL=none bakes only the
-# translation model (the server then makes extractive summaries).
-ARG WARTA_BAKE_MODELS=all
 ARG WARTA_TRANSLATION_MODEL=Helsinki-NLP/opus-mt-id-en
 ARG WARTA_SUMMARIZATION_MODEL=sshleifer/distilbart-cnn-12-6
 # Downloads go through a build cache mount, so rebuilding after a code change copies the
@@ -58,15 +68,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # dependencies first, in their own layer: a code change does not reinstall them. The pip
 # cache lives in a build cache mount, not in the image.
 ARG TORCH_VERSION=2.13.0
-# gpu: auto is the PyTorch CUDA 12.8 index; or any index URL. (cpu has no torch.)
-ARG TORCH_INDEX_URL=auto
 COPY pyproject.toml README.md /src/
 COPY docker/install.sh /src/docker/install.sh
-RUN --mount=type=cache,target=/root/.cache/pip \
+# gpu: the torch index (default: the PyTorch CUDA 12.8 index) is the optional secret
+# torch_index_url, never an argument: arguments used here are recorded in the history of
+# the image that ships. (cpu has no torch.)
+RUN --mount=type=cache,target=/root/.cache/pip --mount=type=secret,id=torch_index_url \
     /src/docker/install.sh "${VARIANT}" /opt/warta --deps-only
 COPY app /src/app
 COPY docker /src/docker
-RUN --mount=type=cache,target=/root/.cache/pip \
+RUN --mount=type=cache,target=/root/.cache/pip --mount=type=secret,id=torch_index_url \
     /src/docker/install.sh "${VARIANT}" /opt/warta \
     && useradd --create-home --uid 10001 --shell /usr/sbin/nologin warta \
     && install -d -o warta -g warta /data

@@ -67,7 +67,7 @@ class RawReplay:
         from app.core.config import Settings
         from app.engines.base import GenerationOptions, input_limit
         from app.engines.convert import convert_model
-        from app.engines.tokenizer import load_tokenizer
+        from app.engines.ct2_tokenizers import load_tokenizer
         from app.services.translate import TranslationPipeline
 
         model = models["translation"]

@@ -18,7 +18,11 @@
 #   TORCH_VERSION    torch release to pin (default 2.13.0)
 #   TORCH_INDEX_URL  where torch comes from. Unset or "auto": the PyTorch CPU index
 #                    (convert) or the CUDA 12.8 index (gpu). Empty: pip's own configuration
-#                    (CI uses this, where pip finds a local CPU build of torch).
+#                    (CI uses this, where pip finds a local CPU build of torch). In an image
+#                    build it comes from the build secret torch_index_url (the file
+#                    TORCH_INDEX_FILE), so an index with credentials is never recorded.
+#   TORCH_INDEX_FILE a file holding the index instead (default /run/secrets/torch_index_url;
+#                    used when TORCH_INDEX_URL is unset and the file exists)
 #   PYTHON           interpreter that creates the venv (default python3)
 set -euo pipefail
 
@@ -34,6 +38,10 @@ case "$variant" in
   *) echo "usage: $0 cpu|gpu|convert [VENV_DIR] [--deps-only]" >&2; exit 2 ;;
 esac
 torch_version="${TORCH_VERSION:-2.13.0}"
+index_file="${TORCH_INDEX_FILE:-/run/secrets/torch_index_url}"
+if [ -z "${TORCH_INDEX_URL+set}" ] && [ -s "$index_file" ]; then
+  TORCH_INDEX_URL="$(tr -d '[:space:]' <"$index_file")"
+fi
 torch_index="${TORCH_INDEX_URL-auto}"
 if [ "$torch_index" = auto ]; then
   torch_index="$default_index"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engines.store import human_size
+from app.engines.model_files import human_size
 from app.engines.tiny import PAIRS
 
 ROOT = Path(__file__).resolve().parents[1]

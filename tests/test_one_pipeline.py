@@ -18,7 +18,7 @@ from app.core.config import Settings
 from app.engines.base import GenerationOptions
 from app.engines.tiny import PAIRS
 from app.main import create_app
-from app.services.batcher import Batcher, direct
+from app.services.batcher import Batcher, direct, generate_for
 from app.services.detect import default_detector
 from app.services.translate import TranslationPipeline, TranslationResult
 from tests.fakes import FakeEngine
@@ -119,7 +119,7 @@ def test_both_drivers_run_the_same_pipeline_retry_included() -> None:
         batcher = Batcher(engine, max_batch_tokens=4096, max_wait_s=0.001, max_queue=100)
         batcher.start()
         try:
-            served = await pipeline.translate(texts, batcher.runner())
+            served = await pipeline.translate(texts, generate_for(batcher))
         finally:
             batcher.close()
         return await pipeline.translate(texts, direct(engine)), served

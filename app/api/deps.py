@@ -5,78 +5,31 @@ from __future__ import annotations
 import hmac
 import math
 import time
-from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.api.metrics import Metrics
 from app.api.middleware import RECEIVED_AT
 from app.core.config import Settings
 from app.core.errors import ModelNotReady, Unauthorized
-from app.engines.base import EngineInfo
-from app.engines.loader import Engines
-from app.jobs.documents.limits import ParseSlots
-from app.jobs.runner import JobRunner
-from app.services.batcher import STOPPING, Driver
+from app.runtime.system import Runtime
+from app.runtime.work import cache_space
+from app.services.batcher import STOPPING
 from app.services.detect import LanguageDetector
 from app.services.glossaries import GlossaryLookup, stored_glossaries
-from app.services.translate import TranslationPipeline
 from app.services.waiting import RequestScope
-from app.services.work import Work, work_through
-from app.store import Store, owner_for_key
+from app.services.work import Work
+from app.store import owner_for_key
 
 
-@dataclass
-class AppState:
-    """What the lifespan builds once and every request reads."""
-
-    settings: Settings
-    metrics: Metrics
-    models: list[EngineInfo] = field(default_factory=list)
-    engines: Engines | None = None
-    pipeline: TranslationPipeline | None = None
-    translation_batcher: Driver | None = None
-    summarization_batcher: Driver | None = None
-    detector: LanguageDetector | None = None
-    ready: bool = False
-    store: Store | None = None
-    runner: JobRunner | None = None
-    parsing: ParseSlots | None = None  # documents read at once (WARTA_DOCUMENT_PARSE_CONCURRENCY)
-    stopping_since: float | None = None  # time.monotonic() of SIGTERM: new work gets 503
-
-    @property
-    def stopping(self) -> bool:
-        """True once asked to stop: /readyz and new work answer 503."""
-        return self.stopping_since is not None
-
-    def begin_stopping(self) -> None:
-        """Refuse new work from now on; requests received before keep running."""
-        if self.stopping_since is None:
-            self.stopping_since = time.monotonic()
-        self.metrics.ready.set(0)
-
-    @property
-    def batchers(self) -> list[Driver]:
-        """The batchers that are running or were started."""
-        return [b for b in (self.translation_batcher, self.summarization_batcher) if b]
-
-    def stop_work(self) -> None:
-        """Stop serving model work now: not ready, every waiting request answered 503."""
-        self.begin_stopping()
-        self.ready = False
-        for batcher in self.batchers:
-            batcher.close(timeout=0)
-
-
-def get_state(request: Request) -> AppState:
+def get_state(request: Request) -> Runtime:
     """The app's state (set up by ``create_app``)."""
-    state: AppState = request.app.state.warta
+    state: Runtime = request.app.state.warta
     return state
 
 
-StateDep = Annotated[AppState, Depends(get_state)]
+StateDep = Annotated[Runtime, Depends(get_state)]
 
 
 def get_settings(state: StateDep) -> Settings:
@@ -86,14 +39,6 @@ def get_settings(state: StateDep) -> Settings:
 
 _bearer = HTTPBearer(auto_error=False, description="One of the keys in WARTA_API_KEYS")
 CredentialsDep = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
-
-
-def cache_space(settings: Settings, account: str | None) -> str:
-    """The sentence-cache space of an account: its own once API keys are set, unless
-    ``WARTA_CACHE_SHARED`` shares one cache between them all."""
-    if not settings.api_key_list or settings.cache_shared or not account:
-        return ""
-    return account
 
 
 def request_scope(request: Request, state: StateDep, credentials: CredentialsDep) -> RequestScope:
@@ -109,22 +54,7 @@ def request_scope(request: Request, state: StateDep, credentials: CredentialsDep
 
 def get_work(state: StateDep, scope: Annotated[RequestScope, Depends(request_scope)]) -> Work:
     """This request's services, or 503 while models are loading."""
-    if (
-        not state.ready
-        or state.engines is None
-        or state.pipeline is None
-        or state.translation_batcher is None
-        or state.detector is None
-    ):
-        raise ModelNotReady("The models are not loaded yet; retry in a few seconds.")
-    summary = state.summarization_batcher
-    return work_through(
-        state.pipeline,
-        state.translation_batcher.runner(scope),
-        state.detector,
-        state.engines,
-        summary.runner(scope) if summary is not None else None,
-    )
+    return state.interactive_work(scope)
 
 
 def accepting_work(request: Request, state: StateDep) -> None:

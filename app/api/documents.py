@@ -11,17 +11,19 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from app.api.deps import AppState, OwnerDep, StateDep, require_api_key
-from app.api.errors import describe_problems
+from app.api.deps import OwnerDep, StateDep, require_api_key
 from app.api.job_schemas import DOCUMENT_FORM, DocumentOut, DocumentReport, FlaggedSegmentOut
-from app.api.jobs import JOB_ID, StoreDep, kept_glossaries, read_form
+from app.api.jobs import JOB_ID, StoreDep, read_form
 from app.api.routes import _summaries_from_docstrings
-from app.api.schemas import TranslateRequest, error_responses
+from app.contract.problems import describe_problems
+from app.contract.schemas import TranslateRequest, error_responses
 from app.core.errors import InvalidInput, ModelNotReady, NotFound, NotReady, TextTooLong
 from app.jobs.documents import DocumentInfo, document_info, document_result, submit_document
 from app.jobs.documents.limits import DocumentLimits
 from app.jobs.documents.report import stored_report
-from app.store import JobInfo, Store
+from app.runtime.system import Runtime
+from app.services.glossaries import kept_glossaries
+from app.store import JobInfo, Store, StoredFile, check_job_key
 from app.store.db import utcnow
 
 # The sync call's fields that make no sense for a whole document (its format is its type).
@@ -60,13 +62,13 @@ async def create_document(
     """
     async with read_form(request) as (upload, fields):
         options = check_document_options(fields)
-        kept = await kept_glossaries(store, owner, options)
+        kept = await asyncio.to_thread(kept_glossaries, store, owner, options)
         job = await store_upload(state, store, upload, owner=owner, options=options, kept=kept)
     return DocumentOut.of_document(await _owned(store, job.id, owner), utcnow())
 
 
 async def store_upload(
-    state: AppState,
+    state: Runtime,
     store: Store,
     upload: UploadFile,
     *,
@@ -120,10 +122,27 @@ def check_document_options(fields: dict[str, str]) -> dict[str, Any]:
     return options
 
 
+async def owned_document(
+    store: Store, document_id: str, owner: str | None, key: str | None = None
+) -> DocumentInfo | None:
+    """The owner's document ``document_id`` (whose secret is ``key``, when one is given),
+    or None: every document route, native or compatible, looks documents up here."""
+    if not JOB_ID.fullmatch(document_id):
+        return None
+    info = await asyncio.to_thread(document_info, store, document_id, owner, utcnow())
+    if info is not None and key is not None:
+        if not await asyncio.to_thread(check_job_key, store, document_id, key):
+            return None
+    return info
+
+
+async def translated_file(store: Store, info: DocumentInfo) -> StoredFile:
+    """The translated file of a ``done`` document."""
+    return await asyncio.to_thread(document_result, store, info.job)
+
+
 async def _owned(store: Store, job_id: str, owner: str | None) -> DocumentInfo:
-    info = None
-    if JOB_ID.fullmatch(job_id):
-        info = await asyncio.to_thread(document_info, store, job_id, owner, utcnow())
+    info = await owned_document(store, job_id, owner)
     if info is None:
         raise NotFound(f"No document {job_id!r}; list your jobs with GET /v1/jobs.")
     return info
@@ -190,7 +209,7 @@ async def document_download(document_id: str, store: StoreDep, owner: OwnerDep) 
             f"The document is {job.status}{reason}; the translated file is there once "
             f"GET /v1/documents/{document_id} says `done`."
         )
-    result = await asyncio.to_thread(document_result, store, job)
+    result = await translated_file(store, info)
     disposition = f"attachment; filename*=UTF-8''{quote(result.name)}"
     return Response(
         result.data, media_type=result.media_type, headers={"Content-Disposition": disposition}

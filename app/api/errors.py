@@ -7,15 +7,13 @@ a generic 500 of the same shape by ``ShieldMiddleware``, never a stack trace.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.shapes import protocol_of, shaped
+from app.contract.problems import describe_problems
 from app.core.errors import WartaError
 
 HTTP_CODES = {
@@ -36,7 +34,6 @@ HTTP_MESSAGES = {
     404: "No such endpoint; see /docs for the API.",
     405: "This endpoint does not accept that method; see /docs for the API.",
 }
-MAX_LISTED_PROBLEMS = 5
 
 
 def error_response(
@@ -93,23 +90,6 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         message += f" The body was sent as {content_type}: send JSON with the header "
         message += "`Content-Type: application/json`."
     return path_error(request, 422, "invalid_input", message, None)
-
-
-def describe_problems(errors: Sequence[Any]) -> str:
-    """One readable sentence per validation problem (input values are never echoed)."""
-    problems = []
-    for error in list(errors)[:MAX_LISTED_PROBLEMS]:
-        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
-        what = error.get("msg", "invalid value")
-        if error.get("type") == "json_invalid":
-            reason = (error.get("ctx") or {}).get("error", "")
-            what = f"the body is not valid JSON ({reason})" if reason else "invalid JSON"
-            where = ""
-        problems.append(f"{where}: {what}" if where else what)
-    extra = len(errors) - MAX_LISTED_PROBLEMS
-    if extra > 0:
-        problems.append(f"and {extra} more")
-    return "Invalid request: " + "; ".join(problems) + ". See /docs for the request schema."
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -28,7 +28,7 @@ from app.api.glossary_schemas import (
 )
 from app.api.jobs import StoreDep, read_form
 from app.api.routes import _summaries_from_docstrings
-from app.api.schemas import error_responses
+from app.contract.schemas import error_responses
 from app.core.config import Settings
 from app.core.errors import InvalidInput, TextTooLong
 from app.services.glossaries import not_found

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import Request
+from app.contract.schemas import Request
 from app.store import Glossary, GlossaryInfo
 from app.store.glossaries import MAX_NAME_CHARS
 

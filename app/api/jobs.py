@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -22,15 +21,13 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from app.api.deps import AppState, OwnerDep, StateDep, cache_space, require_api_key
+from app.api.deps import OwnerDep, StateDep, require_api_key
 from app.api.job_schemas import UPLOAD_FORM, JobCreated, JobList, JobOut, JobRequest
 from app.api.routes import _summaries_from_docstrings
-from app.api.schemas import error_responses
+from app.contract.schemas import error_responses
 from app.core.config import Settings
 from app.core.errors import InvalidInput, ModelNotReady, NotFound
-from app.jobs.documents.assemble import DocumentFinisher
-from app.jobs.documents.limits import DocumentLimits, ParseSlots
-from app.jobs.handle import item_handler, result_line
+from app.jobs.handle import result_line
 from app.jobs.intake import (
     check_kind,
     check_options,
@@ -41,20 +38,8 @@ from app.jobs.intake import (
     read_json,
     submit,
 )
-from app.jobs.runner import Handler, JobRunner, Outcome, RunnerConfig
-from app.jobs.worker import batch_work
-from app.services.glossaries import GLOSSARIES, snapshot
-from app.services.work import Work
-from app.store import (
-    ClaimedItem,
-    JobInfo,
-    Store,
-    cancel_job,
-    get_job,
-    list_jobs,
-    open_store,
-    read_results,
-)
+from app.services.glossaries import kept_glossaries
+from app.store import JobInfo, Store, cancel_job, get_job, list_jobs, read_results
 from app.store.db import utcnow
 
 RESULTS_PAGE = 200
@@ -77,52 +62,6 @@ def get_store(state: StateDep) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
-
-
-async def start_jobs(state: AppState) -> None:
-    """Open the store and, unless ``WARTA_JOB_RUNNER=false``, start the job runner."""
-    settings = state.settings
-    state.store = await asyncio.to_thread(open_store, settings.database_url)
-    state.parsing = ParseSlots.of(settings)
-    pipeline, batcher, detector, engines = (
-        state.pipeline,
-        state.translation_batcher,
-        state.detector,
-        state.engines,
-    )
-    if settings.job_runner and pipeline and batcher and detector and engines:
-        summaries = state.summarization_batcher
-        work = partial(batch_work, pipeline, batcher, summaries, detector, engines)
-        finisher = DocumentFinisher(state.store, DocumentLimits.of(settings), state.parsing)
-        state.runner = JobRunner(
-            state.store,
-            per_job_handler(work, settings),
-            RunnerConfig.of(settings),
-            finisher=finisher,
-        )
-        state.runner.start()
-
-
-def per_job_handler(work: Callable[[str], Work], settings: Settings) -> Handler:
-    """Items answered through ``work(cache_space)``: with API keys set, each job's
-    sentences are cached apart, so no key learns from cache hits (or their counters on
-    /metrics) what another key's jobs translated."""
-
-    async def handle(item: ClaimedItem) -> Outcome:
-        space = cache_space(settings, f"job-{item.job_id}")
-        return await item_handler(work(space), settings)(item)
-
-    return handle
-
-
-async def stop_jobs(state: AppState) -> None:
-    """Hand back the items in flight and close the store."""
-    if state.runner is not None:
-        await state.runner.stop()
-        state.runner = None
-    if state.store is not None:
-        await asyncio.to_thread(state.store.close)
-        state.store = None
 
 
 @router.post(
@@ -172,7 +111,7 @@ async def _from_json(
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError too
         raise InvalidInput(f"The body is not JSON a job can be read from: {exc}.") from None
     options = check_options(body.kind, body.options)
-    kept = await kept_glossaries(store, owner, options)
+    kept = await asyncio.to_thread(kept_glossaries, store, owner, options)
     values = list(enumerate(body.items))
     return await asyncio.to_thread(
         submit,
@@ -197,7 +136,7 @@ async def _from_upload(
             raise InvalidInput(
                 f"Unknown form field `{sorted(fields)[0]}`: send `file`, `kind` and `options`."
             )
-        kept = await kept_glossaries(store, owner, options)
+        kept = await asyncio.to_thread(kept_glossaries, store, owner, options)
         values = json_lines(upload.file, max_item_bytes(settings))
         return await asyncio.to_thread(
             submit,
@@ -210,17 +149,6 @@ async def _from_upload(
             max_items=settings.job_max_items,
             meta=kept,
         )
-
-
-async def kept_glossaries(
-    store: Store, owner: str | None, options: dict[str, Any]
-) -> dict[str, Any]:
-    """A copy of the stored glossary the job's options name, kept with the job so every
-    item uses the same entries (404 when the owner has no such glossary)."""
-    glossary_id = options.get("glossary_id")
-    if glossary_id is None:
-        return {}
-    return {GLOSSARIES: await asyncio.to_thread(snapshot, store, owner, [glossary_id])}
 
 
 def _json_object(text: str) -> Any:

@@ -14,8 +14,8 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.gate import BodyRefused
-from app.api.metrics import InFlight, Metrics
 from app.api.shapes import shaped_bytes
+from app.runtime.metrics import InFlight, Metrics
 from app.services.batcher import STOPPING
 
 log = logging.getLogger(__name__)

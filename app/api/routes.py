@@ -19,8 +19,8 @@ from app.api.deps import (
     require_api_key,
     require_metrics_access,
 )
-from app.api.metrics import CONTENT_TYPE
-from app.api.schemas import (
+from app.contract.answers import answer_article, answer_translate, check_text_limits
+from app.contract.schemas import (
     ArticleRequest,
     ArticleResponse,
     CleanRequest,
@@ -37,9 +37,9 @@ from app.api.schemas import (
     error_responses,
 )
 from app.core.errors import ModelNotReady
+from app.runtime.metrics import CONTENT_TYPE
 from app.services.article import clean_article
 from app.services.batcher import STOPPING
-from app.services.items import answer_article, answer_translate, check_text_limits
 from app.services.summarize import summarize_text
 from app.services.translate import INLINE_PLAN_CHARS
 

@@ -22,9 +22,9 @@ from typing import NoReturn
 import uvicorn
 from fastapi import FastAPI
 
-from app.api.deps import AppState
 from app.api.protocol import ConnectionLimits, guarded_protocol
 from app.core.config import Settings
+from app.runtime.system import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ FILES_BESIDES_CONNECTIONS = 256  # models, the database, spooled uploads, logs
 class DrainingServer(uvicorn.Server):
     """uvicorn's server, draining in-flight work before it stops (see the module doc)."""
 
-    def __init__(self, config: uvicorn.Config, state: AppState, timeout_s: float) -> None:
+    def __init__(self, config: uvicorn.Config, state: Runtime, timeout_s: float) -> None:
         super().__init__(config)
         self.state = state
         self.timeout_s = timeout_s
@@ -66,7 +66,7 @@ class DrainingServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def connection_limits(settings: Settings, state: AppState) -> ConnectionLimits:
+def connection_limits(settings: Settings, state: Runtime) -> ConnectionLimits:
     """The per-connection limits from the settings, counted in the app's metrics."""
     return ConnectionLimits(
         header_timeout_s=settings.header_timeout_s,
@@ -101,7 +101,7 @@ def raise_file_limit(max_connections: int) -> None:
 
 def run_server(app: FastAPI, settings: Settings) -> NoReturn:
     """Serve ``app`` (built by ``create_app``) until stopped, then end the process."""
-    state: AppState = app.state.warta
+    state: Runtime = app.state.warta
     raise_file_limit(settings.max_connections)
     config = uvicorn.Config(
         app,

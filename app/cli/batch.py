@@ -25,9 +25,9 @@ from app.cli.common import (
     settings_from,
 )
 from app.cli.worker import until_signalled
+from app.contract.answers import Kind
 from app.core.config import Settings
 from app.core.errors import WartaError
-from app.services.items import Kind
 
 if TYPE_CHECKING:
     from app.jobs.local import LocalJob
@@ -131,12 +131,10 @@ def batch(
             raise fail("Without --ray, give one JSON Lines file (shards need --ray).")
         _local(Path(inputs[0]), output, kind, options, settings)
         return
-    if options != "{}":
-        raise fail("--options applies to runs on this machine, not to --ray.")
     from app.scale.data import BatchOptions
 
     layout = BatchOptions(kind, fmt, actors, cpus_per_actor, gpus_per_actor, batch_size)
-    _on_ray(inputs, output, ray_address, layout, settings)
+    _on_ray(inputs, output, ray_address, layout, options, settings)
 
 
 def _local(source: Path, output: Path, kind: Kind, options: str, settings: Settings) -> None:
@@ -173,12 +171,22 @@ def _flagged_segments(output: Path) -> int:
 
 
 def _on_ray(
-    inputs: list[str], output: Path, address: str, layout: BatchOptions, settings: Settings
+    inputs: list[str],
+    output: Path,
+    address: str,
+    layout: BatchOptions,
+    options: str,
+    settings: Settings,
 ) -> None:
+    from app.jobs.intake import check_options
+    from app.jobs.local import run_options
     from app.scale import require_ray
 
     quiet_libraries(logging.INFO)
     try:
+        # Checked (and a stored glossary copied) before the cluster starts, as a local
+        # run checks them before reading its input.
+        job_options = run_options(settings, check_options(layout.kind, _json(options)))
         require_ray()
         import ray
 
@@ -186,7 +194,7 @@ def _on_ray(
 
         ray.init(address=address)  # actors' logs (a model that fails to load) show here
         overrides = settings.model_dump(mode="json", exclude_unset=True)
-        report = run_batch(inputs, output, layout, overrides)
+        report = run_batch(inputs, output, layout, overrides, job_options)
     except WartaError as exc:
         raise fail(exc) from None
     typer.echo(json.dumps(asdict(report), indent=2))

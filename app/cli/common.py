@@ -83,16 +83,8 @@ def settings_from(**overrides: Any) -> Settings:
 
 
 def load_work(settings: Settings, *, summarization: bool) -> Work:
-    """Load the configured models (the summariser only when wanted) and wire them to the
-    one pipeline through the direct driver, as ``warta serve`` wires them to its batcher."""
-    from app.engines.loader import load_engines
-    from app.services.detect import default_detector
-    from app.services.work import direct_work
+    """The runtime's direct flavour: the configured models (the summariser only when
+    wanted) wired to the one pipeline, each called by this command alone."""
+    from app.runtime.system import load_direct_work
 
-    engines = load_engines(settings, summarization=summarization)
-    return direct_work(
-        engines,
-        default_detector(),
-        beam_size=settings.beam_size,
-        max_batch_tokens=settings.max_batch_tokens,
-    )
+    return load_direct_work(settings, summarization=summarization)

@@ -90,8 +90,8 @@ def models_pull(
 
     Without --translation/--summarization, pulls the configured models.
     """
+    from app.engines.model_files import pull_model
     from app.engines.placement import choose_backend
-    from app.engines.store import pull_model
 
     settings = settings_from()
     try:
@@ -138,8 +138,8 @@ def models_convert(
     converted (same revision and quantisation) is not converted again.
     """
     from app.engines.convert import convert_model
+    from app.engines.model_files import locate_model
     from app.engines.placement import require_ctranslate2, resolve_placement
-    from app.engines.store import locate_model
 
     quiet_libraries()
     settings = settings_from()
@@ -164,7 +164,7 @@ def models_list(as_json: JsonOpt = False) -> None:
     """Show the cached models (Hugging Face cache and converted ones) and their size."""
     from huggingface_hub import constants
 
-    from app.engines.store import human_size, list_cached
+    from app.engines.model_files import human_size, list_cached
 
     settings = settings_from()
     models = list_cached(settings.cache_path)

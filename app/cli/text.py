@@ -201,7 +201,7 @@ def article(
     With --format html or markdown the file is the article's body in that markup.
     Flagged sentences and summaries are named on stderr; --strict exits with status 3.
     """
-    from app.api.schemas import ArticleResponse
+    from app.contract.schemas import ArticleResponse
     from app.services.article import process_article
 
     quiet_libraries()
@@ -257,7 +257,7 @@ def summarize(
     engine: EngineOpt = None,
 ) -> None:
     """Summarise an Indonesian text file in English (abstractive when a model is set)."""
-    from app.api.schemas import SummarizeResponse
+    from app.contract.schemas import SummarizeResponse
     from app.services.summarize import summarize_text
 
     quiet_libraries()

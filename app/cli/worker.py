@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.cli.common import (
     DeviceOpt,
@@ -17,8 +17,13 @@ from app.cli.common import (
     quiet_libraries,
     settings_from,
 )
+from app.core.config import Settings
 from app.core.errors import WartaError
 
+if TYPE_CHECKING:
+    from app.engines.loader import Engines
+
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -35,8 +40,6 @@ def worker(
     flight are handed back to be finished by another worker, or this one restarted.
     """
     from app.engines.loader import load_engines
-    from app.jobs.worker import work_forever
-    from app.services.detect import default_detector
 
     quiet_libraries(logging.INFO)
     settings = settings_from(
@@ -47,11 +50,28 @@ def worker(
     )
     try:
         engines = load_engines(settings)
-        until_signalled(work_forever(settings, engines, default_detector()))
+        until_signalled(work_forever(settings, engines))
     except WartaError as exc:
         raise fail(exc) from None
     except (KeyboardInterrupt, asyncio.CancelledError):
-        logging.getLogger(__name__).info("worker stopped")
+        log.info("worker stopped")
+
+
+async def work_forever(settings: Settings, engines: Engines) -> None:
+    """Start the runtime with its job runner and run the jobs of
+    ``settings.database_url`` until cancelled; then stop it as a server stops, so the
+    items in flight are handed back for another worker (or this one, restarted)."""
+    from app.runtime.system import Runtime
+
+    runtime = Runtime(settings.model_copy(update={"job_runner": True}))
+    await runtime.start(engines)
+    log.info("worker ready: running jobs, %d items at a time", settings.job_concurrency)
+    try:
+        await asyncio.Event().wait()  # the job runner works in the background
+    finally:
+        completed = runtime.runner.completed if runtime.runner is not None else 0
+        await runtime.stop()
+        log.info("worker stopped: completed %d items", completed)
 
 
 def until_signalled(work: Coroutine[Any, Any, T]) -> T:

@@ -10,6 +10,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 COMPAT_APIS = ("deepl", "libretranslate")
+COMPUTE_TYPES = ("auto", "float32", "float16", "bfloat16", "int8", "int8_float16", "int8_bfloat16")
 
 
 def default_database_url() -> str:
@@ -35,6 +36,11 @@ class Settings(BaseSettings):
     )
     engine: Literal["auto", "transformers", "ctranslate2"] = "auto"
     device: str = "auto"
+    compute_type: str = Field(
+        "auto",
+        description="precision: auto (fp16 on GPUs; fp32, or int8 with ctranslate2, on the "
+        "CPU), float32, float16, bfloat16, or int8* (ctranslate2 only)",
+    )
     cache_dir: Path = Path("~/.cache/warta")
     max_chars: int = Field(100_000, gt=0)
     api_keys: str | None = None
@@ -48,6 +54,7 @@ class Settings(BaseSettings):
     threads: int = Field(0, ge=0, description="CPU threads per model; 0 = all cores")
     beam_size: int = Field(4, ge=1, le=16)
     max_batch_tokens: int = Field(4096, gt=0)
+    max_batch_size: int = Field(64, gt=0, description="model inputs in one engine call")
     max_batch_wait_ms: float = Field(5.0, ge=0)
     max_queue_sentences: int = Field(20_000, gt=0)
     max_texts: int = Field(128, gt=0)
@@ -168,6 +175,14 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
             raise ValueError("WARTA_PUBLIC_URL must be an http:// or https:// base URL")
         return value.rstrip("/")
+
+    @field_validator("compute_type")
+    @classmethod
+    def _check_compute_type(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value in COMPUTE_TYPES:
+            return value
+        raise ValueError(f"compute_type must be one of {', '.join(COMPUTE_TYPES)}")
 
     @field_validator("compat")
     @classmethod

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import MissingDependency, ModelNotFound
+from app.engines.model_files import first_line
 from app.engines.placement import require_ctranslate2, resolve_placement
-from app.engines.store import first_line
 
 log = logging.getLogger(__name__)
 

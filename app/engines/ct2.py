@@ -19,9 +19,10 @@ from typing import Any
 from app.core.errors import ModelNotFound, WartaError
 from app.engines.base import EngineInfo, GenerationOptions, input_limit
 from app.engines.convert import convert_model
+from app.engines.ct2_tokenizers import load_tokenizer
+from app.engines.model_files import first_line, how_to_provide
 from app.engines.placement import Placement, require_ctranslate2
-from app.engines.store import first_line, how_to_provide
-from app.engines.tokenizer import Tokenizer, load_tokenizer, read_json
+from app.engines.tokenizer import Tokenizer, read_json
 
 
 def _generation_setting(model_dir: Path, key: str) -> int | None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from app.core.errors import ModelNotFound
 from app.engines.base import EngineInfo, GenerationOptions, count_input_tokens, input_limit
+from app.engines.model_files import first_line, how_to_provide
 from app.engines.placement import require_transformers
-from app.engines.store import first_line, how_to_provide
 
 
 class HFEngine:

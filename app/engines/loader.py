@@ -10,8 +10,13 @@ from pathlib import Path
 
 from app.core.config import Settings
 from app.engines.base import Seq2SeqEngine
-from app.engines.placement import choose_backend, resolve_placement, resolve_threads
-from app.engines.store import locate_model
+from app.engines.model_files import locate_model
+from app.engines.placement import (
+    choose_backend,
+    resolve_placement,
+    resolve_threads,
+    with_compute_type,
+)
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +29,14 @@ def load_engine(
     role: str,
     engine: str = "auto",
     device: str = "auto",
+    compute_type: str = "auto",
     threads: int = 0,
     cache_dir: Path | None = None,
     revision: str | None = None,
 ) -> Seq2SeqEngine:
     """Locate (download if needed), convert if needed, and load one model."""
     backend = choose_backend(engine)
-    placement = resolve_placement(device, backend)
+    placement = with_compute_type(resolve_placement(device, backend), compute_type, backend)
     model_dir = locate_model(model, role, revision=revision)
     n_threads = resolve_threads(threads)
     log.info("loading %s model %s with %s on %s", role, model, backend, placement.device)
@@ -70,6 +76,7 @@ def engine_for(settings: Settings, role: str) -> Seq2SeqEngine:
         role=role,
         engine=settings.engine,
         device=settings.device,
+        compute_type=settings.compute_type,
         threads=settings.threads,
         cache_dir=settings.cache_path,
         revision=revision,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.errors import MissingDependency, ModelNotFound
+
+TORCH_DTYPES = ("float32", "float16", "bfloat16")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,21 @@ def resolve_placement(device: str = "auto", backend: str = "auto") -> Placement:
     if device == "mps":
         return Placement(device, "float16", "int8")
     return Placement("cpu", "float32", "int8")
+
+
+def with_compute_type(placement: Placement, compute_type: str, backend: str) -> Placement:
+    """``placement`` with the precision asked for (``auto`` keeps the device's default);
+    ``ModelNotFound`` for a precision the backend cannot run."""
+    if compute_type == "auto":
+        return placement
+    if backend == "ctranslate2":
+        return replace(placement, ct2_compute_type=compute_type)
+    if compute_type not in TORCH_DTYPES:
+        raise ModelNotFound(
+            f"The compute type {compute_type} needs the CTranslate2 engine; with transformers "
+            f"use one of {', '.join(TORCH_DTYPES)} (WARTA_COMPUTE_TYPE)."
+        )
+    return replace(placement, torch_dtype=compute_type)
 
 
 def cuda_devices(backend: str) -> int:

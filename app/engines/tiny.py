@@ -67,6 +67,7 @@ def train_sentencepiece(sentences: Sequence[str], path: Path, vocab_size: int = 
         hard_vocab_limit=False,
         character_coverage=1.0,
         minloglevel=2,
+        num_threads=1,
     )
     path.write_bytes(buffer.getvalue())
     return path
@@ -131,6 +132,19 @@ def build_tiny_marian(directory: Path, *, train_steps: int = 500, seed: int = 0)
 
 
 def _train(model, tokenizer, pad: int, steps: int) -> None:  # type: ignore[no-untyped-def]
+    import torch
+
+    # A model this small trains fastest on one thread: on every core, the cores mostly
+    # wait on each other, and on a busy machine on the other processes too.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        _steps(model, tokenizer, pad, steps)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _steps(model, tokenizer, pad: int, steps: int) -> None:  # type: ignore[no-untyped-def]
     import torch
 
     sources = [s for s, _ in PAIRS]

@@ -9,7 +9,6 @@ tokens. Other tokenizers are run by transformers itself (the ``transformers`` ex
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import threading
@@ -75,28 +74,6 @@ def tokenizer_kind(model_dir: Path) -> str:
     if kind == "marian" and separate:
         return "transformers"
     return kind
-
-
-def load_tokenizer(model_dir: Path) -> Tokenizer:
-    """The tokenizer of the Hugging Face model in ``model_dir``."""
-    model_dir = Path(model_dir)
-    kind = tokenizer_kind(model_dir)
-    library = {"marian": "sentencepiece", "bpe": "tokenizers"}.get(kind)
-    if library is not None and importlib.util.find_spec(library) is None:
-        raise MissingDependency(
-            f"The tokenizer of the model in {model_dir} needs the {library} package: "
-            "pip install 'warta[ct2]'"
-        )
-    # Imported here: each needs its own library (sentencepiece, tokenizers), not both.
-    if kind == "marian":
-        from app.engines.spm import MarianTokenizer
-
-        return MarianTokenizer.from_dir(model_dir)
-    if kind == "bpe":
-        from app.engines.bpe import ByteLevelBPETokenizer
-
-        return ByteLevelBPETokenizer.from_dir(model_dir)
-    return TransformersTokenizer(model_dir)
 
 
 def named_specials(config: dict[str, Any], **defaults: str) -> dict[str, str]:

@@ -5,8 +5,7 @@ priority, checkpointed one by one, resumed after any stop.
 chunks, turning unreadable lines into error items; ``documents`` does the same for a
 .txt/.md/.html/.docx file and puts its translations back; ``runner.JobRunner`` claims
 items and records each outcome under its lease; ``handle.item_handler`` answers an item
-with ``app.services.items.process_item``, exactly as the sync API answers its body; ``local`` runs
-one job to the end in this process (``warta batch``); ``worker`` runs every job of a
-database without HTTP (``warta worker``) and builds the paced, batch-priority services
-a server's runner uses too.
+with ``app.contract.answers.process_item``, exactly as the sync API answers its body;
+``local`` runs one job to the end in this process (``warta batch``). The runner of a
+server or ``warta worker`` is started by ``app.runtime``, with the batch flavour of work.
 """

@@ -15,13 +15,14 @@ item again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
+from app.contract.answers import Kind, process_item
 from app.core.config import Settings
 from app.jobs.intake import ITEM, REJECTED, REQUEST
 from app.jobs.runner import Handler, Outcome
 from app.services.glossaries import snapshot_lookup
-from app.services.items import process_item
 from app.services.work import EngineFailure, Work
 from app.store import ClaimedItem, ItemResult
 
@@ -64,13 +65,22 @@ def item_handler(work: Work, settings: Settings) -> Handler:
 
 async def _answer(work: Work, settings: Settings, item: ClaimedItem) -> dict[str, Any]:
     stored = item.input
-    request = item.options.get(REQUEST, {})
-    glossaries = snapshot_lookup(item.options)
     if item.kind == "document":
-        body = {**request, **stored, "id": item.id}
-        return await process_item(work, "translate", body, settings, glossaries)
-    body = {**request, **stored[ITEM]}
-    return await process_item(work, item.kind, body, settings, glossaries)
+        part = {**stored, "id": item.id}
+        return await answer_item(work, "translate", part, item.options, settings)
+    return await answer_item(work, item.kind, stored[ITEM], item.options, settings)
+
+
+async def answer_item(
+    work: Work, kind: Kind, item: Any, job_options: Mapping[str, Any], settings: Settings
+) -> dict[str, Any]:
+    """The sync API's answer to one item of a run whose options are ``job_options`` (as
+    a job keeps them): the sync call's fields (``REQUEST``) under the item's own, and a
+    ``glossary_id`` answered from the entries copied when the run began. Every way a
+    batch runs (a server's or worker's job, ``warta batch``, its Ray actors) answers
+    items here."""
+    body = {**job_options.get(REQUEST, {}), **item} if isinstance(item, dict) else item
+    return await process_item(work, kind, body, settings, snapshot_lookup(job_options))
 
 
 def _client_id(item: ClaimedItem) -> Any:

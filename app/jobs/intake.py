@@ -18,11 +18,11 @@ from typing import IO, Any, get_args
 
 from pydantic import ValidationError
 
-from app.api.errors import describe_problems
-from app.api.schemas import ArticleRequest, TranslateRequest
+from app.contract.answers import Kind
+from app.contract.problems import describe_problems
+from app.contract.schemas import ArticleRequest, TranslateRequest
 from app.core.config import Settings
 from app.core.errors import InvalidInput, TextTooLong
-from app.services.items import Kind
 from app.store import JobInfo, NewItem, Store, add_items, create_job, delete_job, seal_job
 
 ITEM = "item"

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from app.contract.answers import Kind
 from app.core.config import Settings
 from app.core.errors import InvalidInput
 from app.jobs.handle import item_handler, result_line
 from app.jobs.intake import REQUEST, json_lines, line, max_item_bytes, submit
 from app.jobs.progress import ACTIVE
 from app.jobs.runner import Finished, JobRunner, RunnerConfig
-from app.services.glossaries import GLOSSARIES, snapshot
-from app.services.items import Kind
+from app.services.glossaries import kept_glossaries
 from app.services.work import Work
 from app.store import JobInfo, Store, delete_job, get_job, iter_results, list_jobs, open_store
 
@@ -68,16 +68,22 @@ def exclusive(output: Path) -> Iterator[None]:
             path.unlink(missing_ok=True)
 
 
+def run_options(settings: Settings, options: dict[str, Any]) -> dict[str, Any]:
+    """A batch run's options as a job keeps them, the same for a run on this machine and
+    on Ray: the sync call's fields (``REQUEST``) and a copy of the stored glossary they
+    name (``stored_glossaries``)."""
+    return {REQUEST: options, **stored_glossaries(settings, options)}
+
+
 def stored_glossaries(settings: Settings, options: dict[str, Any]) -> dict[str, Any]:
     """A copy of the stored glossary the options' ``glossary_id`` names, read from the
-    database of ``WARTA_DATABASE_URL`` (the server's) and kept with the job, as a server
+    database of ``WARTA_DATABASE_URL`` (the server's) and kept with the run, as a server
     keeps one; ``NotFound`` when that database has no such glossary without a key."""
-    glossary_id = options.get("glossary_id")
-    if glossary_id is None:
+    if options.get("glossary_id") is None:
         return {}
     store = open_store(settings.database_url)
     try:
-        return {GLOSSARIES: snapshot(store, None, [glossary_id])}
+        return kept_glossaries(store, None, options)
     finally:
         store.close()
 

@@ -23,14 +23,13 @@ from typing import Any
 import ray
 import ray.data
 
+from app.contract.answers import Kind, error_item
 from app.core.config import Settings
 from app.core.errors import WartaError
-from app.engines.loader import load_engines
+from app.jobs.handle import answer_item
+from app.runtime.system import load_direct_work
 from app.scale.replica import replica_threads
 from app.scale.shards import Row, ShardWriter, find_shards, output_path, parse_row, read_shard
-from app.services.detect import default_detector
-from app.services.items import Kind, error_item, process_item
-from app.services.work import direct_work
 
 log = logging.getLogger(__name__)
 
@@ -59,21 +58,17 @@ class BatchReport:
 
 
 class ItemWorker:
-    """One actor of the pool: the models loaded once, every item through ``process_item``."""
+    """One actor of the pool: the models loaded once, every item answered as a job's item
+    is (``answer_item``), with the run's options and kept glossaries."""
 
-    def __init__(self, kind: Kind, overrides: dict[str, Any]) -> None:
+    def __init__(self, kind: Kind, overrides: dict[str, Any], job_options: dict[str, Any]) -> None:
         settings = Settings(**overrides)
         self._settings = settings.model_copy(
             update={"threads": settings.threads or replica_threads()}
         )
-        engines = load_engines(self._settings, summarization=kind == "articles")
-        self._work = direct_work(
-            engines,
-            default_detector(),
-            beam_size=self._settings.beam_size,
-            max_batch_tokens=self._settings.max_batch_tokens,
-        )
+        self._work = load_direct_work(self._settings, summarization=kind == "articles")
         self._kind = kind
+        self._job_options = job_options
         self._loop = asyncio.new_event_loop()
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
@@ -95,7 +90,7 @@ class ItemWorker:
             item = parse_row(row)
         except WartaError as exc:
             return error_item(None, exc)
-        return await process_item(self._work, self._kind, item, self._settings)
+        return await answer_item(self._work, self._kind, item, self._job_options, self._settings)
 
 
 def _read(record: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -103,10 +98,15 @@ def _read(record: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 
 def run_batch(
-    inputs: list[str], out_dir: Path, options: BatchOptions, overrides: dict[str, Any]
+    inputs: list[str],
+    out_dir: Path,
+    options: BatchOptions,
+    overrides: dict[str, Any],
+    job_options: dict[str, Any] | None = None,
 ) -> BatchReport:
     """Process every shard of ``inputs`` whose output is not in ``out_dir`` yet, on the
-    Ray cluster this process is connected to (``ray.init`` first)."""
+    Ray cluster this process is connected to (``ray.init`` first). ``job_options`` are
+    the run's options as a job keeps them (``app.jobs.local.run_options``)."""
     shards = [str(shard) for shard in find_shards(inputs)]
     out_dir.mkdir(parents=True, exist_ok=True)
     report = BatchReport()
@@ -123,7 +123,11 @@ def run_batch(
         .flat_map(partial(_read, kind=options.kind), num_cpus=0)
         .map_batches(
             ItemWorker,
-            fn_constructor_kwargs={"kind": options.kind, "overrides": overrides},
+            fn_constructor_kwargs={
+                "kind": options.kind,
+                "overrides": overrides,
+                "job_options": job_options or {},
+            },
             batch_size=options.batch_size,
             concurrency=options.actors or pool_size(options),
             num_cpus=options.cpus_per_actor,

@@ -23,7 +23,6 @@ from ray.serve.handle import DeploymentHandle, DeploymentResponse
 
 from app.core.errors import DeadlineExceeded, ModelNotReady, Overloaded, WartaError
 from app.engines.base import EngineInfo, GenerationOptions, count_input_tokens
-from app.services.translate import Runner
 from app.services.waiting import RequestScope
 
 # A replica enforces the request's deadline itself (and answers 504 in the API's
@@ -94,16 +93,6 @@ class RemoteDriver:
     def queue_depth(self) -> int:
         """Units this ingress has sent and not yet had back."""
         return self._in_flight
-
-    def runner(self, scope: RequestScope | None = None) -> Runner:
-        """A pipeline driver bound to one request's scope."""
-
-        async def run(
-            texts: Sequence[str], lengths: Sequence[int], options: GenerationOptions
-        ) -> list[str]:
-            return await self.submit(texts, lengths, options, scope)
-
-        return run
 
     @property
     def working(self) -> bool:

@@ -13,12 +13,11 @@ from typing import Any
 import ray
 from ray import serve
 
-from app.api.metrics import Metrics
 from app.core.config import Settings
-from app.engines.base import GenerationOptions, Seq2SeqEngine
+from app.engines.base import GenerationOptions
 from app.engines.loader import engine_for
-from app.engines.store import locate_model
-from app.main import WARMUP_TEXT, local_driver
+from app.engines.model_files import locate_model
+from app.runtime.system import Runtime
 from app.scale.remote import ModelCard
 from app.services.scheduling import Priority
 from app.services.waiting import RequestScope
@@ -43,14 +42,6 @@ def pack_tokenizer(settings: Settings, role: str) -> dict[str, bytes]:
         return {path.name: path.read_bytes() for path in Path(directory).iterdir()}
 
 
-def _warm_up(engine: Seq2SeqEngine, role: str, settings: Settings) -> None:
-    """One small generation, so the first request does not pay for lazy setup."""
-    if role == "translation":
-        engine.generate([WARMUP_TEXT], GenerationOptions(beam_size=settings.beam_size))
-    else:
-        engine.generate([WARMUP_TEXT], GenerationOptions(max_new_tokens=8))
-
-
 class ModelReplica:
     """One model of the Serve application (bound once per role, see ``app.scale.serve``).
 
@@ -64,15 +55,12 @@ class ModelReplica:
         started = time.perf_counter()
         engine = engine_for(settings, role)
         load_seconds = time.perf_counter() - started
-        if settings.warmup:
-            _warm_up(engine, role, settings)
+        self._runtime = Runtime(settings)
+        self._driver = self._runtime.start_model(engine, role, load_seconds)
         self._card = ModelCard(
             engine.info, engine.max_input_tokens, pack_tokenizer(settings, role), load_seconds
         )
         self._role = role
-        self._metrics = Metrics()
-        self._metrics.model_load_seconds.labels(role).set(load_seconds)
-        self._driver = local_driver(engine, role, settings, self._metrics)
 
     def describe(self) -> ModelCard:
         """What the ingress needs to plan units for this model."""
@@ -95,7 +83,7 @@ class ModelReplica:
 
     def stats(self) -> dict[str, Any]:
         """This replica's id and the model inputs it has generated (warm-up excluded)."""
-        registry, labels = self._metrics.registry, {"role": self._role}
+        registry, labels = self._runtime.metrics.registry, {"role": self._role}
         return {
             "replica": serve.get_replica_context().replica_id.unique_id,
             "units": int(registry.get_sample_value("warta_batch_size_sum", labels) or 0),
@@ -104,6 +92,6 @@ class ModelReplica:
 
     def __del__(self) -> None:
         """Serve calls this when the replica stops: waiting requests get a 503."""
-        driver = getattr(self, "_driver", None)
-        if driver is not None:
-            driver.close()
+        runtime = getattr(self, "_runtime", None)
+        if runtime is not None:
+            runtime.stop_work()

@@ -2,7 +2,7 @@
 
     serve run app.scale.serve:app [translation_model=ID|DIR ...]   # or: warta serve --ray
 
-- ``Ingress``: the very app of ``create_app`` (every route, error and metric of
+- ``Ingress``: the very app of ``warta serve`` (every route, error and metric of
   ``warta serve``), whose models are the deployments below: it plans units with each
   model's tokenizer and hands every request's units to a replica.
 - ``Translation`` and ``Summarization``: ``ModelReplica``s, each one copy of its model
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -24,10 +25,11 @@ from ray import serve
 from ray.serve import Application
 from ray.serve.handle import DeploymentHandle
 
+from app.api.app import mount
 from app.core.config import Settings
 from app.engines.base import Seq2SeqEngine
 from app.engines.loader import Engines
-from app.main import create_app
+from app.runtime.system import Runtime
 from app.scale.remote import ModelCard, RemoteDriver, RemoteEngine
 from app.scale.replica import ModelReplica
 from app.services.batcher import Driver
@@ -57,7 +59,7 @@ INGRESS_OPTIONS: dict[str, Any] = {
 
 @serve.ingress()
 class Ingress:
-    """The HTTP API of ``create_app``, reaching its models through Serve handles."""
+    """The HTTP API of ``warta serve``, reaching its models through Serve handles."""
 
     def __init__(
         self,
@@ -85,7 +87,8 @@ class Ingress:
             summarization=remote.get("summarization"),
             load_seconds={role: card.load_seconds for role, card in zip(roles, cards, strict=True)},
         )
-        return create_app(self._settings, engines=engines, drivers=self._driver)
+        runtime = Runtime(self._settings)
+        return mount(runtime, partial(runtime.start, engines, drivers=self._driver))
 
     def _driver(self, engine: Seq2SeqEngine, role: str) -> Driver:
         return RemoteDriver(self._handles[role], role)

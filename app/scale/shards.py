@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.api.schemas import ArticleRequest, TranslateRequest
+from app.contract.schemas import ArticleRequest, TranslateRequest
 from app.core.errors import InvalidInput
 
 JSONL_SUFFIXES = (".jsonl", ".json")

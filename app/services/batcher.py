@@ -32,18 +32,18 @@ from app.engines.cache import SentenceCache
 from app.services.scheduling import (
     MAX_BATCH_SIZE,
     PRIORITIES,
-    Job,
     Priority,
+    QueuedRequest,
     Turns,
     next_batch,
     token_batches,
 )
-from app.services.translate import Runner
+from app.services.translate import GenerateUnits
 from app.services.waiting import RequestScope, settle_threadsafe, wait_for_outputs
 
 log = logging.getLogger(__name__)
 
-def direct(engine: Seq2SeqEngine, max_batch_tokens: int = 4096) -> Runner:
+def direct(engine: Seq2SeqEngine, max_batch_tokens: int = 4096) -> GenerateUnits:
     """The synchronous driver: this caller's units alone, in token-budget batches, each
     batch one ``engine.generate`` call in a worker thread."""
 
@@ -71,17 +71,24 @@ BatchObserver = Callable[[int, int, float], None]  # (units, input tokens, secon
 
 
 class Driver(Protocol):
-    """What a server needs of whatever runs one model's units: a ``Runner`` per request,
-    a queue depth for the metrics, and a way to stop. ``Batcher`` is the local one; a
-    server whose models run elsewhere (``app.scale``) supplies its own."""
+    """What a server needs of whatever runs one model's units: a request's outputs
+    (``generate_for`` binds it to the pipeline), a queue depth for the metrics, and a way
+    to stop. ``Batcher`` is the local one; a server whose models run elsewhere
+    (``app.scale``) supplies its own."""
 
     @property
     def queue_depth(self) -> int:
         """Units accepted but not yet generated."""
         ...
 
-    def runner(self, scope: RequestScope | None = None) -> Runner:
-        """A pipeline driver bound to one request's scope."""
+    async def submit(
+        self,
+        texts: Sequence[str],
+        lengths: Sequence[int],
+        options: GenerationOptions,
+        scope: RequestScope | None = None,
+    ) -> list[str]:
+        """One output per text, in order, within ``scope`` (deadline, priority)."""
         ...
 
     @property
@@ -97,6 +104,17 @@ class Driver(Protocol):
 def cache_name(model: str, space: str) -> str:
     """The name a model's outputs are cached under in one cache space."""
     return f"{model}\x1f{space}" if space else model
+
+
+def generate_for(driver: Driver, scope: RequestScope | None = None) -> GenerateUnits:
+    """``driver`` as the pipeline's ``GenerateUnits``, bound to one request's scope."""
+
+    async def generate(
+        texts: Sequence[str], lengths: Sequence[int], options: GenerationOptions
+    ) -> list[str]:
+        return await driver.submit(texts, lengths, options, scope)
+
+    return generate
 
 
 class Batcher:
@@ -127,12 +145,12 @@ class Batcher:
         self.observer = observer
         self.name = name
         self._cond = threading.Condition()
-        self._jobs: list[Job] = []  # jobs with queued units, oldest first
-        self._live: set[Job] = set()  # every job whose future is not settled yet
+        self._queue: list[QueuedRequest] = []  # requests with queued units, oldest first
+        self._live: set[QueuedRequest] = set()  # every request whose future is not settled yet
         self._pending: dict[Priority, int] = dict.fromkeys(PRIORITIES, 0)
         self._pending_tokens = 0
         self._turns = Turns()
-        self._submitted = 0  # jobs ever queued: tells the worker a follow-up pass arrived
+        self._submitted = 0  # requests ever queued: tells the worker a follow-up pass arrived
         self._closed = False
         self._rate = 0.0  # units per second, smoothed; sizes Retry-After
         self._thread = threading.Thread(target=self._run, name=f"batcher-{name}", daemon=True)
@@ -157,12 +175,12 @@ class Batcher:
         given up to ``timeout`` seconds to finish that batch."""
         with self._cond:
             self._closed = True
-            live, self._live, self._jobs = self._live, set(), []
+            live, self._live, self._queue = self._live, set(), []
             self._pending = dict.fromkeys(PRIORITIES, 0)
             self._pending_tokens = 0
             self._cond.notify_all()
-        for job in live:
-            settle_threadsafe(job, error=ModelNotReady(STOPPING))
+        for request in live:
+            settle_threadsafe(request, error=ModelNotReady(STOPPING))
         if self._thread.is_alive():
             self._thread.join(timeout)
 
@@ -173,7 +191,7 @@ class Batcher:
         options: GenerationOptions,
         scope: RequestScope | None = None,
     ) -> list[str]:
-        """Generate one output per text through shared batches; same order as ``texts``.
+        """GenerateUnits one output per text through shared batches; same order as ``texts``.
 
         Cached outputs answer at once; only the rest wait for the engine.
         """
@@ -193,16 +211,6 @@ class Batcher:
             outputs[i] = text
         return outputs
 
-    def runner(self, scope: RequestScope | None = None) -> Runner:
-        """This batcher as a pipeline driver, bound to one request's scope."""
-
-        async def run(
-            texts: Sequence[str], lengths: Sequence[int], options: GenerationOptions
-        ) -> list[str]:
-            return await self.submit(texts, lengths, options, scope)
-
-        return run
-
     async def _generate(
         self,
         texts: Sequence[str],
@@ -218,44 +226,49 @@ class Batcher:
             )
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[str]] = loop.create_future()
-        job = Job(texts, lengths, options, scope.priority, scope.deadline, future, loop)
-        job.cache_space = scope.cache_space
-        self._enqueue(job)
+        request = QueuedRequest(
+            texts, lengths, options, scope.priority, scope.deadline, future, loop
+        )
+        request.cache_space = scope.cache_space
+        self._enqueue(request)
         try:
-            return await wait_for_outputs(job, scope)
+            return await wait_for_outputs(request, scope)
         finally:
-            if not job.future.done():
+            if not request.future.done():
                 with self._cond:
-                    self._discard(job)
-                job.future.cancel()
+                    self._discard(request)
+                request.future.cancel()
 
-    def _enqueue(self, job: Job) -> None:
+    def _enqueue(self, request: QueuedRequest) -> None:
         with self._cond:
             if self._closed:
                 raise ModelNotReady(STOPPING)
-            pending = self._pending[job.priority]
-            if pending + len(job.texts) > self.bounds[job.priority]:
+            pending = self._pending[request.priority]
+            if pending + len(request.texts) > self.bounds[request.priority]:
                 raise Overloaded(
                     f"The server is busy ({pending} sentences queued); retry shortly.",
                     retry_after=self._retry_after(),
                 )
-            job.enqueued = time.monotonic()
+            request.enqueued = time.monotonic()
             self._submitted += 1
-            self._jobs.append(job)
-            self._live.add(job)
-            self._pending[job.priority] += job.queued
-            self._pending_tokens += sum(job.lengths)
+            self._queue.append(request)
+            self._live.add(request)
+            self._pending[request.priority] += request.queued
+            self._pending_tokens += sum(request.lengths)
             self._cond.notify()
 
     def _remember(
-        self, items: list[tuple[Job, int]], outputs: dict[str, str], options: GenerationOptions
+        self,
+        items: list[tuple[QueuedRequest, int]],
+        outputs: dict[str, str],
+        options: GenerationOptions,
     ) -> None:
         """Store each output in the cache space of every request that asked for it."""
         assert self.cache is not None
         spaces: dict[str, dict[str, str]] = {}
-        for job, i in items:
-            text = job.texts[i]
-            spaces.setdefault(job.cache_space, {})[text] = outputs[text]
+        for request, i in items:
+            text = request.texts[i]
+            spaces.setdefault(request.cache_space, {})[text] = outputs[text]
         for space, found in spaces.items():
             name = cache_name(self.engine.info.name, space)
             self.cache.store(name, list(found), list(found.values()), options)
@@ -265,16 +278,16 @@ class Batcher:
             return 1
         return max(1, min(60, math.ceil(self.queue_depth / self._rate)))
 
-    def _discard(self, job: Job) -> None:
-        """Forget a job and its queued units (call with the lock held)."""
-        self._live.discard(job)
-        if job.dead:
+    def _discard(self, request: QueuedRequest) -> None:
+        """Forget a request and its queued units (call with the lock held)."""
+        self._live.discard(request)
+        if request.dead:
             return
-        job.dead = True
-        self._pending[job.priority] -= job.queued
-        self._pending_tokens -= job.queued_tokens()
-        job.head = len(job.order)
-        self._jobs = [j for j in self._jobs if j is not job]
+        request.dead = True
+        self._pending[request.priority] -= request.queued
+        self._pending_tokens -= request.queued_tokens()
+        request.head = len(request.order)
+        self._queue = [j for j in self._queue if j is not request]
 
     def _run(self) -> None:
         answered = False
@@ -301,35 +314,35 @@ class Batcher:
 
     def _wait_for_work(self) -> bool:
         """Block until a batch is worth taking; False once closed (lock held)."""
-        while not self._closed and not self._jobs:
+        while not self._closed and not self._queue:
             self._cond.wait()
         if self._closed:
             return False
-        until = self._jobs[0].enqueued + self.max_wait_s
-        while not self._closed and self._jobs and self._pending_tokens < self.max_batch_tokens:
+        until = self._queue[0].enqueued + self.max_wait_s
+        while not self._closed and self._queue and self._pending_tokens < self.max_batch_tokens:
             left = until - time.monotonic()
             if left <= 0:
                 break
             self._cond.wait(left)
         return not self._closed
 
-    def _take(self) -> tuple[list[tuple[Job, int]], GenerationOptions | None]:
+    def _take(self) -> tuple[list[tuple[QueuedRequest, int]], GenerationOptions | None]:
         """The next batch's units, by the fair policy (lock held)."""
         now = time.monotonic()
-        for job in [j for j in self._jobs if j.deadline is not None and j.deadline <= now]:
-            self._discard(job)  # its waiter raises DeadlineExceeded at its next check
+        for request in [j for j in self._queue if j.deadline is not None and j.deadline <= now]:
+            self._discard(request)  # its waiter raises DeadlineExceeded at its next check
         items, options = next_batch(
-            self._jobs, self._turns, self.max_batch_tokens, self.max_batch_size
+            self._queue, self._turns, self.max_batch_tokens, self.max_batch_size
         )
-        for job, i in items:
-            self._pending[job.priority] -= 1
-            self._pending_tokens -= job.lengths[i]
-        self._jobs = [j for j in self._jobs if j.queued]
+        for request, i in items:
+            self._pending[request.priority] -= 1
+            self._pending_tokens -= request.lengths[i]
+        self._queue = [j for j in self._queue if j.queued]
         return items, options
 
-    def _execute(self, items: list[tuple[Job, int]], options: GenerationOptions) -> bool:
+    def _execute(self, items: list[tuple[QueuedRequest, int]], options: GenerationOptions) -> bool:
         """Run one batch and route its outputs; True when it answered a request."""
-        texts = [job.texts[i] for job, i in items]
+        texts = [request.texts[i] for request, i in items]
         unique = list(dict.fromkeys(texts))  # identical units from different requests run once
         started = time.perf_counter()
         try:
@@ -338,32 +351,32 @@ class Batcher:
                 raise RuntimeError(f"engine returned {len(outputs)} outputs for {len(unique)}")
         except Exception as exc:  # noqa: BLE001 - every waiting request must hear about it
             log.exception("%s engine call failed", self.name)
-            self._fail({job for job, _ in items}, exc)
+            self._fail({request for request, _ in items}, exc)
             return True
         seconds = time.perf_counter() - started
         self._rate = len(unique) / max(seconds, 1e-6) * 0.3 + self._rate * 0.7
         if self.cache is not None:
             self._remember(items, dict(zip(unique, outputs, strict=True)), options)
         if self.observer is not None:
-            tokens = {t: job.lengths[i] for (job, i), t in zip(items, texts, strict=True)}
+            tokens = {t: request.lengths[i] for (request, i), t in zip(items, texts, strict=True)}
             self.observer(len(unique), sum(tokens.values()), seconds)
         by_text = dict(zip(unique, outputs, strict=True))
         answered = False
         with self._cond:
-            for job, i in items:
-                if job.dead or job not in self._live:
+            for request, i in items:
+                if request.dead or request not in self._live:
                     continue
-                job.outputs[i] = by_text[job.texts[i]]
-                job.remaining -= 1
-                if job.remaining == 0:
-                    self._live.discard(job)
-                    settle_threadsafe(job, result=job.outputs)
+                request.outputs[i] = by_text[request.texts[i]]
+                request.remaining -= 1
+                if request.remaining == 0:
+                    self._live.discard(request)
+                    settle_threadsafe(request, result=request.outputs)
                     answered = True
         return answered
 
-    def _fail(self, jobs: set[Job], error: BaseException) -> None:
+    def _fail(self, requests: set[QueuedRequest], error: BaseException) -> None:
         with self._cond:
-            for job in jobs:
-                self._discard(job)
-        for job in jobs:
-            settle_threadsafe(job, error=error)
+            for request in requests:
+                self._discard(request)
+        for request in requests:
+            settle_threadsafe(request, error=error)

@@ -56,6 +56,19 @@ def snapshot(store: Store, owner: str | None, ids: Iterable[str]) -> dict[str, d
     return {glossary_id: glossary_entries(store, glossary_id, owner) for glossary_id in ids}
 
 
+def kept_glossaries(
+    store: Store, owner: str | None, options: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What a job keeps of the stored glossary its ``options`` name (``glossary_id``):
+    ``{GLOSSARIES: {id: entries}}``, so every item uses the same entries however the
+    glossary changes; ``{}`` when none is named. ``NotFound`` when the owner has no such
+    glossary. Blocks: run it in a worker thread."""
+    glossary_id = options.get("glossary_id")
+    if glossary_id is None:
+        return {}
+    return {GLOSSARIES: snapshot(store, owner, [glossary_id])}
+
+
 def snapshot_lookup(job_options: Mapping[str, Any]) -> GlossaryLookup:
     """A lookup in the entries a job kept (``job_options[GLOSSARIES]``)."""
     kept: Mapping[str, Mapping[str, str]] = job_options.get(GLOSSARIES) or {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.services.documents import Document, Sentence, Translated
+from app.services.sentences import Sentence, SourceText, Translated
 from app.text.protect import fallback_pieces, join_pieces, lost, needs_model, secure
 
 PROTECTED_FALLBACK = "protected_span_fallback"
@@ -32,7 +32,7 @@ class Lost:
 
 
 def check(
-    documents: Sequence[Document], drafts: Sequence[Sequence[Draft]]
+    documents: Sequence[SourceText], drafts: Sequence[Sequence[Draft]]
 ) -> tuple[list[list[Translated]], list[Lost]]:
     """Each sentence's translation with its spans placed, and the sentences that lost one
     (their entries in the first list are placeholders until ``rebuild``)."""

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.services.detect import LanguageDetector
-from app.services.documents import Document
+from app.services.sentences import SourceText
 
 ENGLISH_CONFIDENCE = 0.9  # lingua's relative confidence: news Indonesian rarely passes it
 MIN_WORDS = 4  # "Jakarta, Senin." or a name says nothing reliable about its language
 
 
 def english_units(
-    documents: Sequence[Document], units: Sequence[str], detector: LanguageDetector
+    documents: Sequence[SourceText], units: Sequence[str], detector: LanguageDetector
 ) -> frozenset[int]:
     """Indices of the ``units`` that are whole sentences of ``documents`` detected as
     English with confidence. A sentence with glossary terms is never kept: its terms

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from app.services.documents import Document
+from app.services.sentences import SourceText
 from app.text.chunk import fit_to_limit
 from app.text.quality import assess
 
@@ -26,7 +26,7 @@ class TranslationPlan:
     units: list[str] = field(default_factory=list)
     unit_tokens: list[int] = field(default_factory=list)
     documents: list[list[PlannedSentence]] = field(default_factory=list)
-    texts: list[Document] = field(default_factory=list)  # what the sentences came from
+    texts: list[SourceText] = field(default_factory=list)  # what the sentences came from
 
     @property
     def sentence_count(self) -> int:

@@ -57,7 +57,7 @@ def token_batches(
 
 
 @dataclass(eq=False)
-class Job:
+class QueuedRequest:
     """One request's units in the queue, and where their outputs go."""
 
     texts: Sequence[str]
@@ -97,56 +97,58 @@ class Turns:
     served: dict[GenerationOptions, int] = field(default_factory=dict)
     batches: int = 0
 
-    def pick(self, jobs: Sequence[Job]) -> GenerationOptions:
-        """The options whose group was served longest ago (ties: the oldest job's)."""
-        waiting = sorted(jobs, key=lambda job: job.enqueued)
+    def pick(self, requests: Sequence[QueuedRequest]) -> GenerationOptions:
+        """The options whose group was served longest ago (ties: the oldest request's)."""
+        waiting = sorted(requests, key=lambda request: request.enqueued)
         options = min(
-            dict.fromkeys(job.options for job in waiting),
+            dict.fromkeys(request.options for request in waiting),
             key=lambda o: self.served.get(o, -1),
         )
         self.batches += 1
-        self.served = {o: n for o, n in self.served.items() if any(j.options == o for j in jobs)}
+        live = {request.options for request in requests}
+        self.served = {o: n for o, n in self.served.items() if o in live}
         self.served[options] = self.batches
         return options
 
 
 def next_batch(
-    jobs: Sequence[Job], turns: Turns, max_batch_tokens: int, max_batch_size: int
-) -> tuple[list[tuple[Job, int]], GenerationOptions | None]:
-    """Take the next engine call's units from ``jobs`` (advancing their queues)."""
+    requests: Sequence[QueuedRequest], turns: Turns, max_batch_tokens: int, max_batch_size: int
+) -> tuple[list[tuple[QueuedRequest, int]], GenerationOptions | None]:
+    """Take the next engine call's units from ``requests`` (advancing their queues)."""
     for priority in PRIORITIES:
-        waiting = [job for job in jobs if job.priority == priority and job.queued]
+        waiting = [r for r in requests if r.priority == priority and r.queued]
         if waiting:
             options = turns.pick(waiting)
-            group = [job for job in waiting if job.options == options]
+            group = [request for request in waiting if request.options == options]
             return fair_share(group, max_batch_tokens, max_batch_size), options
     return [], None
 
 
 def fair_share(
-    jobs: Sequence[Job], max_batch_tokens: int, max_batch_size: int
-) -> list[tuple[Job, int]]:
+    requests: Sequence[QueuedRequest], max_batch_tokens: int, max_batch_size: int
+) -> list[tuple[QueuedRequest, int]]:
     """The oldest request's fair share, then shortest remaining first, within the budget."""
-    oldest = min(jobs, key=lambda job: job.enqueued)
-    shortest = sorted(jobs, key=lambda job: (job.queued, job.enqueued))
-    share = (math.ceil(max_batch_size / len(jobs)), max_batch_tokens // len(jobs))
-    turns = [(oldest, share), *((job, (max_batch_size, max_batch_tokens)) for job in shortest)]
-    taken: dict[Job, int] = dict.fromkeys(jobs, 0)
+    oldest = min(requests, key=lambda request: request.enqueued)
+    shortest = sorted(requests, key=lambda request: (request.queued, request.enqueued))
+    share = (math.ceil(max_batch_size / len(requests)), max_batch_tokens // len(requests))
+    turns = [(oldest, share), *((r, (max_batch_size, max_batch_tokens)) for r in shortest)]
+    taken: dict[QueuedRequest, int] = dict.fromkeys(requests, 0)
     size = longest = 0
-    for job, (units, tokens) in turns:
+    for request, (units, tokens) in turns:
         count = own_longest = 0
-        while count < units and size < max_batch_size and job.head + taken[job] < len(job.order):
-            length = job.lengths[job.order[job.head + taken[job]]]
+        left = len(request.order) - request.head
+        while count < units and size < max_batch_size and taken[request] < left:
+            length = request.lengths[request.order[request.head + taken[request]]]
             if size and max(longest, length) * (size + 1) > max_batch_tokens:
                 break  # its next unit is its shortest left: none of its units fits now
             if count and max(own_longest, length) * (count + 1) > tokens:
                 break  # its share of the padded budget is used
-            taken[job] += 1
+            taken[request] += 1
             count += 1
             size += 1
             longest, own_longest = max(longest, length), max(own_longest, length)
-    items: list[tuple[Job, int]] = []
-    for job, count in taken.items():
-        items += [(job, i) for i in job.order[job.head : job.head + count]]
-        job.head += count
+    items: list[tuple[QueuedRequest, int]] = []
+    for request, count in taken.items():
+        items += [(request, i) for i in request.order[request.head : request.head + count]]
+        request.head += count
     return items

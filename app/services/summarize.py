@@ -20,7 +20,7 @@ from app.core.errors import InvalidInput, ModelNotReady
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.services.issues import Issue, issues_of, summary_checks
 from app.services.plan import TokenCounter
-from app.services.translate import Runner, Segment, Translate, document_sentences
+from app.services.translate import GenerateUnits, Segment, Translate, document_sentences
 from app.text.clean import clean_text
 from app.text.extract import salience, select_sentences, select_within_budget
 
@@ -86,7 +86,7 @@ def summary_options(input_tokens: int) -> GenerationOptions:
     )
 
 
-def summarizer_for(engine: Seq2SeqEngine, run: Runner) -> Summarizer:
+def summarizer_for(engine: Seq2SeqEngine, run: GenerateUnits) -> Summarizer:
     """A ``Summarizer`` for ``engine`` whose model calls go through the driver ``run``,
     each text with decoding settings for its length."""
 

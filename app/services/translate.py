@@ -5,7 +5,7 @@ glossary terms -> unique, fitted units -> a driver's engine calls -> degenerate-
 retry -> every span checked in the output, and a sentence that lost one rebuilt around
 it -> reassembly in order, with paragraph breaks or the markup written back.
 
-What differs between callers is only how units reach the engine: a ``Runner``. The CLI
+What differs between callers is only how units reach the engine: a ``GenerateUnits``. The CLI
 and jobs run outside the server use the direct driver (``app.services.batcher.direct``);
 the server uses its cross-request batcher. Everything else happens here, once, with the
 same ``TextOptions`` for every caller.
@@ -21,18 +21,18 @@ from typing import Any, Protocol, TypeVar
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.services import guard
 from app.services.detect import TRANSLATED_LANGUAGES, LanguageDetector
-from app.services.documents import Document, Translated, finish, prepare
 from app.services.issues import KEPT_ENGLISH
 from app.services.mixed import english_units
 from app.services.options import PLAIN, TextOptions
 from app.services.plan import TokenCounter, TranslationPlan, plan_translation, sentence_outputs
 from app.services.retry import merge_retries, retry_options, units_to_retry
+from app.services.sentences import SourceText, Translated, finish, prepare
 from app.text import markup
 from app.text.normalize import normalize, split_paragraphs
 from app.text.segment import split_sentences
 
 # (model inputs, their token counts, decoding options) -> one output per input, same order.
-Runner = Callable[[Sequence[str], Sequence[int], GenerationOptions], Awaitable[list[str]]]
+GenerateUnits = Callable[[Sequence[str], Sequence[int], GenerationOptions], Awaitable[list[str]]]
 T = TypeVar("T")
 
 INLINE_PLAN_CHARS = 2_000  # smaller inputs are planned on the event loop (sub-millisecond)
@@ -78,7 +78,8 @@ def join_paragraphs(segments: Sequence[Segment]) -> str:
 
 
 class TranslationPipeline:
-    """Translates texts with one model; the engine is reached through a ``Runner``.
+    """Translates texts with one model; the engine is reached through a
+    ``GenerateUnits``.
 
     ``count_tokens`` and ``max_input_tokens`` come from the engine (they decide how text
     is split); ``options`` are the decoding settings of a first attempt.
@@ -118,7 +119,7 @@ class TranslationPipeline:
     async def translate(
         self,
         texts: Sequence[str],
-        run: Runner,
+        run: GenerateUnits,
         options: TextOptions = PLAIN,
         detector: LanguageDetector | None = None,
     ) -> list[TranslationResult]:
@@ -144,7 +145,7 @@ class TranslationPipeline:
         return await _checked(size, _results, plan.texts, results, probes)
 
     async def translate_pieces(
-        self, pieces: Sequence[str], run: Runner
+        self, pieces: Sequence[str], run: GenerateUnits
     ) -> dict[str, tuple[str, tuple[str, ...]]]:
         """Each piece's translation and flags, the pieces translated as sentences."""
         plan = plan_translation(
@@ -158,7 +159,7 @@ class TranslationPipeline:
         self,
         units: Sequence[str],
         lengths: Sequence[int],
-        run: Runner,
+        run: GenerateUnits,
         kept: frozenset[int] = frozenset(),
     ) -> list[str]:
         """Translate units; degenerate outputs get one retry with stricter decoding. The
@@ -183,7 +184,7 @@ class TranslationPipeline:
         )
         return await _checked(len(retried), merge_retries, units, outputs, retried, second)
 
-    def bind(self, run: Runner, detector: LanguageDetector | None = None) -> Translate:
+    def bind(self, run: GenerateUnits, detector: LanguageDetector | None = None) -> Translate:
         """``translate(texts, options)`` through one driver (e.g. bound to a request's
         scope); ``detector`` finds the English sentences to keep."""
 
@@ -224,7 +225,7 @@ def _verified(
 
 
 def _results(
-    documents: Sequence[Document],
+    documents: Sequence[SourceText],
     translated: Sequence[Sequence[Translated]],
     probes: dict[str, str],
 ) -> list[TranslationResult]:
@@ -232,7 +233,7 @@ def _results(
 
 
 def _result(
-    document: Document, translated: Sequence[Translated], probe: Callable[[str], str | None]
+    document: SourceText, translated: Sequence[Translated], probe: Callable[[str], str | None]
 ) -> TranslationResult:
     text, shown = finish(document, translated, probe)
     segments = [

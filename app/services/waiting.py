@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from app.core.errors import DeadlineExceeded, WartaError
-from app.services.scheduling import Job, Priority
+from app.services.scheduling import Priority, QueuedRequest
 
 POLL_S = 0.25  # how often a waiting request checks its client and deadline
 
@@ -35,8 +35,8 @@ class RequestScope:
 
 
 
-async def wait_for_outputs(job: Job, scope: RequestScope) -> list[str]:
-    """Await a job's outputs, giving up at the deadline or when the client leaves."""
+async def wait_for_outputs(request: QueuedRequest, scope: RequestScope) -> list[str]:
+    """Await a request's outputs, giving up at the deadline or when the client leaves."""
     while True:
         timeout = POLL_S
         if scope.deadline is not None:
@@ -47,26 +47,26 @@ async def wait_for_outputs(job: Job, scope: RequestScope) -> list[str]:
                     "send less text per request or retry when the server is less busy."
                 )
             timeout = min(timeout, left)
-        done, _ = await asyncio.wait({job.future}, timeout=timeout)
+        done, _ = await asyncio.wait({request.future}, timeout=timeout)
         if done:
-            return job.future.result()
+            return request.future.result()
         if scope.disconnected is not None and await scope.disconnected():
             raise ClientDisconnected("The client closed the connection.")
 
 
 def settle_threadsafe(
-    job: Job, *, result: list[str] | None = None, error: BaseException | None = None
+    request: QueuedRequest, *, result: list[str] | None = None, error: BaseException | None = None
 ) -> None:
-    """Resolve a job's future from any thread (a no-op once it is resolved)."""
+    """Resolve a request's future from any thread (a no-op once it is resolved)."""
     def settle() -> None:
-        if job.future.done():
+        if request.future.done():
             return
         if error is not None:
-            job.future.set_exception(error)
+            request.future.set_exception(error)
         else:
-            job.future.set_result(result or [])
+            request.future.set_result(result or [])
 
     try:
-        job.loop.call_soon_threadsafe(settle)
+        request.loop.call_soon_threadsafe(settle)
     except RuntimeError:  # the loop is closed: nobody is waiting any more
         pass

@@ -1,8 +1,7 @@
 """The services one caller uses, wired to one way of reaching the engines.
 
-The CLI and jobs run outside the server use ``direct_work`` (each model called directly,
-in token-budget batches); the server builds the same ``Work`` around its batchers for each
-request. Either way the text goes through the one translation pipeline.
+``app.runtime.work`` builds its flavours (interactive, batch, direct) around the drivers
+of a running system; whichever it is, the text goes through the one translation pipeline.
 """
 
 from __future__ import annotations
@@ -13,10 +12,9 @@ from dataclasses import dataclass
 from app.core.errors import WartaError
 from app.engines.base import GenerationOptions
 from app.engines.loader import Engines
-from app.services.batcher import direct
 from app.services.detect import LanguageDetector
 from app.services.summarize import Summarizer, summarizer_for
-from app.services.translate import Runner, Translate, TranslationPipeline, pipeline_for
+from app.services.translate import GenerateUnits, Translate, TranslationPipeline
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class EngineFailure(RuntimeError):
     """A model call failed: the model's fault, not the text's (a job tries it again)."""
 
 
-def engine_calls(run: Runner) -> Runner:
+def engine_calls(run: GenerateUnits) -> GenerateUnits:
     """``run`` with its failures marked as the model's (``EngineFailure``); the domain
     errors (busy, stopping, past the deadline) pass as they are."""
 
@@ -54,10 +52,10 @@ def engine_calls(run: Runner) -> Runner:
 
 def work_through(
     pipeline: TranslationPipeline,
-    run: Runner,
+    run: GenerateUnits,
     detector: LanguageDetector,
     engines: Engines,
-    summary_run: Runner | None = None,
+    summary_run: GenerateUnits | None = None,
 ) -> Work:
     """``Work`` whose translations go through ``run`` and summaries through ``summary_run``
     (their failures marked as the model's)."""
@@ -67,17 +65,3 @@ def work_through(
     info = engines.translation.info
     translate = pipeline.bind(engine_calls(run), detector)
     return Work(translate, summarizer, detector, info.name, info.engine)
-
-
-def direct_work(
-    engines: Engines, detector: LanguageDetector, *, beam_size: int, max_batch_tokens: int
-) -> Work:
-    """``Work`` that calls the engines directly: the command line and local jobs."""
-    summary_run = direct(engines.summarization, max_batch_tokens) if engines.summarization else None
-    return work_through(
-        pipeline_for(engines.translation, beam_size),
-        direct(engines.translation, max_batch_tokens),
-        detector,
-        engines,
-        summary_run,
-    )

@@ -37,7 +37,8 @@ from app.store.claims import (
     extend_lease,
     release_items,
 )
-from app.store.db import Store, open_store, owner_for_key
+from app.store.connect import open_store
+from app.store.db import Store, owner_for_key
 from app.store.files import (
     INPUT,
     RESULT,

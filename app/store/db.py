@@ -8,7 +8,6 @@ transaction tries to become a write. PostgreSQL goes through psycopg 3.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
-
-log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -90,12 +87,10 @@ def database_url(url: str) -> URL:
     return parsed
 
 
-def open_store(url: str, *, clock: Clock = utcnow, migrate: bool = True) -> Store:
-    """Open the database at ``url`` and upgrade its schema to the newest revision.
-
-    Call once per process (the server's lifespan, a CLI command): it blocks while the
-    migrations run. A SQLite file's directory is created when missing.
-    """
+def connect(url: str, *, clock: Clock = utcnow) -> Store:
+    """A ``Store`` on the database at ``url``, its schema as found (``open_store`` in
+    ``app.store.connect`` also brings it up to date). A SQLite file's directory is
+    created when missing."""
     parsed = database_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -104,13 +99,7 @@ def open_store(url: str, *, clock: Clock = utcnow, migrate: bool = True) -> Stor
         engine = create_engine(parsed, pool_pre_ping=True)
     else:
         raise ValueError(f"unsupported database {url!r}: use sqlite:///PATH or postgresql://...")
-    store = Store(engine, clock)
-    if migrate:
-        from app.store.migrate import upgrade
-
-        upgrade(store)
-    log.info("store open: %s", parsed.render_as_string(hide_password=True))
-    return store
+    return Store(engine, clock)
 
 
 def _sqlite_engine(url: URL) -> Engine:

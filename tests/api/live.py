@@ -6,14 +6,9 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,14 +20,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from app.api.protocol import ConnectionLimits, guarded_protocol
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.servers import free_port, is_ready, model_env, serve
+from tests.servers import stop as stop_process
 
 
 @dataclass
@@ -102,56 +91,26 @@ class LiveServer:
 
 
 def wait_ready(server: LiveServer, limit_s: float = 300) -> None:
+    """Until ``/readyz`` answers 200 (an in-process server: no process to watch)."""
     deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if server.process is not None and server.process.poll() is not None:
-            pytest.fail(f"warta serve exited ({server.process.returncode}):\n{server.output()}")
-        try:
-            with urllib.request.urlopen(server.base + "/readyz", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
+    while not is_ready(server.base):
+        if time.monotonic() > deadline:
+            pytest.fail("the server did not become ready")
         time.sleep(0.3)
-    pytest.fail(f"the server did not become ready:\n{server.output()}")
 
 
 def start_serve(model_dir: Path, workdir: Path, **settings: str) -> LiveServer:
-    """Start ``python -m app.cli serve`` on a free loopback port; ``settings`` are WARTA_*
+    """``warta serve`` in its own process (``tests.servers``); ``settings`` are WARTA_*
     variables without the prefix (``SHUTDOWN_TIMEOUT_S="4"``)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "WARTA_TRANSLATION_MODEL": str(model_dir),
-        "WARTA_SUMMARIZATION_MODEL": "none",
-        "WARTA_ENGINE": "transformers",
-        "WARTA_CACHE_DIR": str(workdir / "cache"),
-        "WARTA_THREADS": "1",
-        **{f"WARTA_{key}": value for key, value in settings.items()},
-    }
-    log = workdir / f"server-{port}.log"
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
-    server = LiveServer(port, process, log)
-    try:
-        wait_ready(server)
-    except BaseException:
-        stop(server)
-        raise
-    return server
+    log = workdir / f"server-{time.monotonic_ns()}.log"
+    process, port = serve(model_env(model_dir, workdir, **settings), log)
+    return LiveServer(port, process, log)
 
 
 def stop(server: LiveServer) -> None:
-    if server.process is None or server.process.poll() is not None:
-        return
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    """Stop a server started by ``start_serve``."""
+    if server.process is not None:
+        stop_process(server.process)
 
 
 @contextmanager

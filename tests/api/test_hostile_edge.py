@@ -25,7 +25,8 @@ from tests.api.edge import (
     upload_head,
     wait_for_metric,
 )
-from tests.api.live import ROOT, Answer, LiveServer
+from tests.api.live import Answer, LiveServer
+from tests.servers import ROOT
 from tests.api.test_hostile import HARGA, POLISI
 
 __all__ = ["edge_server"]  # the fixture, used by name

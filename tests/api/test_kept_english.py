@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from app.api.schemas import TranslateRequest
+from app.contract.schemas import TranslateRequest
 from tests.api.conftest import AppFactory
 from tests.api.test_documents import FAST, finished, send
 from tests.fakes import FakeEngine

@@ -16,7 +16,7 @@ from app.engines.base import Seq2SeqEngine
 from app.engines.loader import load_engine
 from app.engines.placement import cuda_devices, resolve_placement
 from app.engines.tiny import PAIRS
-from app.services.batcher import Batcher, direct
+from app.services.batcher import Batcher, direct, generate_for
 from app.services.translate import pipeline_for
 
 BACKENDS = {"ctranslate2": "ctranslate2", "transformers": "torch"}
@@ -75,7 +75,7 @@ def test_the_batcher_answers_concurrent_requests_on_the_gpu(
 
     async def many() -> list[list[str]]:
         requests = [
-            pipeline.translate(SOURCES[i:] + SOURCES[:i], batcher.runner())
+            pipeline.translate(SOURCES[i:] + SOURCES[:i], generate_for(batcher))
             for i in range(len(SOURCES))
         ]
         return [[r.text for r in results] for results in await asyncio.gather(*requests)]

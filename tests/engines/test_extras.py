@@ -9,9 +9,9 @@ import pytest
 
 from app.core.errors import MissingDependency
 from app.engines.convert import convert_model
+from app.engines.ct2_tokenizers import load_tokenizer
 from app.engines.loader import load_engine
 from app.engines.placement import choose_backend
-from app.engines.tokenizer import load_tokenizer
 
 
 def _uninstall(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:

@@ -12,8 +12,8 @@ from app.core.errors import ModelNotFound
 from app.engines.base import GenerationOptions
 from app.engines.hf import HFEngine
 from app.engines.loader import load_engine
+from app.engines.model_files import locate_model
 from app.engines.placement import choose_backend
-from app.engines.store import locate_model
 from app.engines.tiny import PAIRS
 
 GREEDY = GenerationOptions(beam_size=1)

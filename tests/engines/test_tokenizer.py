@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from app.core.errors import MissingDependency
+from app.engines.ct2_tokenizers import load_tokenizer
 from app.engines.tiny import PAIRS
-from app.engines.tokenizer import TransformersTokenizer, load_tokenizer, tokenizer_kind
+from app.engines.tokenizer import TransformersTokenizer, tokenizer_kind
 from bench.models import build_full_vocab_bart_tokenizer, build_full_vocab_tokenizer
 
 NEWS = Path(__file__).parents[1] / "data" / "news-sentences-id.txt"

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 
 from app.engines.convert import convert_model
 from app.engines.tiny import PAIRS
+from tests.servers import free_port, is_ready, stop, wait_for
 
 pytest.importorskip("ctranslate2")
 
@@ -90,12 +89,6 @@ def test_article_with_a_summariser_imports_neither(
     assert heavy_imports(modules) == set()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _post(url: str, body: dict[str, object]) -> dict[str, object]:
     request = urllib.request.Request(
         url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
@@ -104,30 +97,18 @@ def _post(url: str, body: dict[str, object]) -> dict[str, object]:
         return dict(json.load(response))
 
 
-def _wait_ready(base: str, server: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("the server did not become ready")
-
-
 def test_serve_imports_neither_while_serving(lean_env: dict[str, str], tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "server.log"
     with log.open("w") as sink:
         server = subprocess.Popen(
             [sys.executable, "-X", "importtime", "-m", "app.cli", "serve",
              "--host", "127.0.0.1", "--port", str(port)],
-            env=lean_env, cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT, text=True,
+            env=lean_env, cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_ready(base, server)
+            wait_for(lambda: is_ready(base), server, log, limit_s=120)
             body = _post(f"{base}/v1/translate", {"texts": [PAIRS[2][0]], "source_lang": "id"})
             assert body["translations"] == [
                 {**body["translations"][0], "text": PAIRS[2][1]}  # type: ignore[index]
@@ -136,8 +117,7 @@ def test_serve_imports_neither_while_serving(lean_env: dict[str, str], tmp_path:
             summary = _post(f"{base}/v1/articles", {"text": article, "mode": "abstractive"})
             assert summary["summary_mode"] == "abstractive"
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
     modules = imported_modules(log.read_text())
     assert {"uvicorn", "app.main", "app.engines.ct2", "app.engines.bpe"} <= modules
     assert heavy_imports(modules) == set()

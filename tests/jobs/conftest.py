@@ -10,8 +10,9 @@ import pytest
 
 from app.engines.loader import Engines
 from app.jobs.intake import position, submit
+from app.runtime.work import direct_work
 from app.services.detect import default_detector
-from app.services.work import Work, direct_work
+from app.services.work import Work
 from app.store import JobInfo, Store
 from app.store.schema import metadata
 from tests.fakes import FakeEngine

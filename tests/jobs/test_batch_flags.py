@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from app.engines.tiny import PAIRS
-from tests.jobs.processes import model_env
+from tests.servers import model_env
 from tests.jobs.test_local_glossary import _batch
 
 LOSSY = "Harga beras naik menjadi Rp14.500 per kilogram."

@@ -21,16 +21,8 @@ from app.jobs.local import store_path
 from app.store import Store, get_job, iter_results, list_jobs, open_store
 from app.store.schema import job_items
 from tests.jobs.conftest import new_job
-from tests.jobs.processes import (
-    STARTUP_S,
-    call,
-    model_env,
-    serve,
-    start,
-    stop,
-    translate_items,
-    wait_for,
-)
+from tests.jobs.processes import call, serve, translate_items
+from tests.servers import STARTUP_S, model_env, start, stop, wait_for
 from tests.store.conftest import _empty_database
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from app.engines.tiny import PAIRS
 from app.store import open_store
 from app.store.glossaries import create_glossary
-from tests.jobs.processes import ROOT, STARTUP_S, model_env
+from tests.servers import ROOT, STARTUP_S, model_env
 
 
 def _batch(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

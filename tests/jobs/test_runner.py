@@ -9,13 +9,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.contract.answers import process_item
 from app.core.config import Settings
 from app.engines.base import GenerationOptions
 from app.engines.loader import Engines
 from app.jobs.handle import item_handler, result_line
 from app.jobs.runner import JobRunner, Outcome, RunnerConfig
-from app.services.items import process_item
-from app.services.work import Work, direct_work
+from app.runtime.work import direct_work
+from app.services.work import Work
 from app.store import ClaimedItem, Store, get_job, iter_results
 from app.store.schema import job_items
 from tests.fakes import FakeEngine

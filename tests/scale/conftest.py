@@ -8,7 +8,6 @@ where a missing extra must fail the step.
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,13 +28,6 @@ def ray_cluster() -> Iterator[dict[str, Any]]:
     ray.init(num_cpus=CLUSTER_CPUS, include_dashboard=False, log_to_driver=False)
     yield ray.cluster_resources()
     ray.shutdown()
-
-
-def free_port() -> int:
-    """A port nothing listens on now, on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def without_timing(payload: Any) -> Any:

@@ -16,13 +16,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from app.contract.answers import process_item
 from app.core.config import Settings
 from app.engines.loader import load_engines
 from app.engines.tiny import PAIRS
+from app.runtime.work import direct_work
 from app.scale.data import BatchOptions, run_batch
 from app.services.detect import default_detector
-from app.services.items import process_item
-from app.services.work import Work, direct_work
+from app.services.work import Work
+from app.store import open_store
+from app.store.glossaries import create_glossary
 from tests.scale.conftest import without_timing
 
 SHARDS = 4
@@ -168,3 +171,53 @@ def test_the_cli_runs_parquet_through_the_running_cluster(
     expected = single_process(work, expected_items, tiny_marian_dir)
     assert [without_timing(json.loads(r["result"])) for r in written] == expected
     assert [r["id"] for r in written] == [row["id"] for row in rows]
+
+
+def test_ray_takes_the_local_runs_options_and_stored_glossary(
+    tiny_marian_dir: Path, ray_cluster: dict[str, Any], tmp_path: Path
+) -> None:
+    """``warta batch --options`` (a stored ``glossary_id`` included) on this machine and
+    with ``--ray`` give the same results, line for line."""
+    database = f"sqlite:///{tmp_path / 'server.db'}"
+    store = open_store(database)
+    try:
+        glossary = create_glossary(store, name="desk", entries={"Surabaya": "Surabaya City"})
+    finally:
+        store.close()
+    texts = [source for source, _ in PAIRS[:12]]
+    items = [{"id": f"t{i}", "texts": [text]} for i, text in enumerate(texts)]
+    items.append({"id": "own", "texts": [texts[0]], "return_segments": False})  # item wins
+    items.append({"id": "bad", "texts": [texts[0]], "glossary_id": "g-" + "0" * 32})
+    archive = tmp_path / "archive.jsonl"
+    archive.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
+    options = json.dumps({"glossary_id": glossary.id, "return_segments": True})
+    env = {**os.environ, "WARTA_BEAM_SIZE": "2", "WARTA_DATABASE_URL": database}
+    common = ["--kind", "translate", "--options", options, *model_flags(tiny_marian_dir)]
+
+    local = tmp_path / "local.jsonl"
+    done = run_cli(["batch", str(archive), "-o", str(local), *common], env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    on_cluster = ["batch", str(archive), "-o", str(tmp_path / "ray"), "--ray", "auto"]
+    done = run_cli([*on_cluster, *common], env)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    on_ray = without_timing(read_jsonl(tmp_path / "ray" / "archive.jsonl"))
+    assert on_ray == without_timing(read_jsonl(local))
+    assert "Surabaya City" in on_ray[0]["translations"][0]["text"]
+    assert on_ray[0]["translations"][0]["segments"][0]["terms"] == [
+        {"source": "Surabaya", "target": "Surabaya City"}
+    ]
+    assert "segments" not in on_ray[-2]["translations"][0]
+    assert on_ray[-1]["error"]["code"] == "not_found"
+
+
+def model_flags(marian: Path) -> list[str]:
+    return [
+        "--model", str(marian), "--summarization-model", "none",
+        "--engine", "transformers", "--device", "cpu",
+    ]  # fmt: skip
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "app.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)

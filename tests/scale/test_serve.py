@@ -25,7 +25,8 @@ from app.engines.tiny import PAIRS, TRANSLATIONS
 from app.main import create_app
 from app.scale.serve import build
 from app.services.detect import default_detector
-from tests.scale.conftest import free_port, without_timing
+from tests.scale.conftest import without_timing
+from tests.servers import free_port
 
 TRANSLATION_REPLICAS = 2
 (S0, T0), (S1, T1), (S2, T2), (S3, T3), (S4, T4), (S5, T5) = PAIRS

@@ -15,7 +15,7 @@ from typing import Any
 from ray import serve
 
 from app.engines.tiny import PAIRS
-from tests.scale.conftest import free_port
+from tests.servers import free_port
 
 
 def ready(url: str, server: subprocess.Popen[bytes], limit_s: float = 600) -> None:

@@ -12,7 +12,7 @@ import pytest
 from app.core.errors import DeadlineExceeded, ModelNotReady, Overloaded, TextTooLong
 from app.engines.base import GenerationOptions
 from app.engines.cache import SentenceCache
-from app.services.batcher import Batcher
+from app.services.batcher import Batcher, generate_for
 from app.services.waiting import ClientDisconnected, RequestScope
 from tests.api.conftest import GatedEngine, fake_translation
 from tests.fakes import FakeEngine
@@ -163,7 +163,7 @@ def test_summaries_go_through_the_batcher_with_settings_for_their_length() -> No
 
     engine = RecordingOptionsEngine(role="summarization")
     batcher = make_batcher(engine)
-    summarizer = summarizer_for(engine, batcher.runner(RequestScope()))
+    summarizer = summarizer_for(engine, generate_for(batcher, RequestScope()))
     try:
         out = asyncio.run(summarizer.generate(["ringkas ini", "dan itu juga panjang sekali"]))
     finally:

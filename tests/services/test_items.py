@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.contract.answers import process_item
 from app.core.config import Settings
 from app.engines.loader import Engines
 from app.main import create_app
+from app.runtime.work import direct_work
 from app.services.detect import default_detector
-from app.services.items import process_item
-from app.services.work import Work, direct_work
+from app.services.work import Work
 from tests.fakes import FakeEngine, run
 
 SETTINGS = Settings(max_batch_wait_ms=1.0, max_texts=3, max_chars=400)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from app.engines.base import GenerationOptions
-from app.services.scheduling import Job, Priority, Turns, next_batch
+from app.services.scheduling import Priority, QueuedRequest, Turns, next_batch
 
 OPTIONS = GenerationOptions(beam_size=1)
 
@@ -27,12 +27,15 @@ def job(
     *,
     priority: Priority = "interactive",
     options: GenerationOptions = OPTIONS,
-) -> Job:
+) -> QueuedRequest:
     texts = [f"unit {enqueued} {i}" for i in range(len(lengths))]
-    return Job(texts, lengths, options, priority, None, loop.create_future(), loop, enqueued)
+    future = loop.create_future()
+    return QueuedRequest(texts, lengths, options, priority, None, future, loop, enqueued)
 
 
-def drain(jobs: list[Job], tokens: int = 10_000, size: int = 8) -> list[list[tuple[Job, int]]]:
+def drain(
+    jobs: list[QueuedRequest], tokens: int = 10_000, size: int = 8
+) -> list[list[tuple[QueuedRequest, int]]]:
     turns, batches = Turns(), []
     while True:
         items, _ = next_batch(jobs, turns, tokens, size)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.api.schemas import ArticleResponse, SummarizeResponse
+from app.contract.schemas import ArticleResponse, SummarizeResponse
 from app.engines.base import GenerationOptions
 from app.services.article import process_article
 from app.services.summarize import Summarizer, summarize_text

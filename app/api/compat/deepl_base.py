@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 
-from app.api.compat import ProtocolError, key_account, shaped_route
+from app.api.compat.common import ProtocolError, key_account, shaped_route
 from app.api.deps import StateDep, accepting_work
 from app.api.shapes import deepl_shape
 from app.core.errors import Unauthorized

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.compat import (
+from app.api.compat.common import (
     LANGUAGE_NAMES,
     SOURCE_LANGUAGES,
     CompatDep,
@@ -27,8 +27,8 @@ from app.api.compat import (
     shaped_route,
     translate_job,
 )
+from app.api.compat.params import body_doc, read_params, validate
 from app.api.deps import DetectorDep, SettingsDep, StateDep, accepting_work
-from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings
 from app.api.shapes import libre_shape
 from app.core.config import Settings

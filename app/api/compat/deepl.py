@@ -18,8 +18,8 @@ from typing import Any, Literal
 from fastapi import Request, Security
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.api.compat import LANGUAGE_NAMES, CompatDep, CompatJob, ProtocolError, translate_job
-from app.api.deepl_base import (
+from app.api.compat.common import LANGUAGE_NAMES, CompatDep, CompatJob, ProtocolError, translate_job
+from app.api.compat.deepl_base import (
     INVALID,
     MISSING,
     SOURCES,
@@ -30,12 +30,12 @@ from app.api.deepl_base import (
     source_language,
     target_language,
 )
-from app.api.deepl_glossaries import glossary_entries, glossary_pairs
+from app.api.compat.deepl_glossaries import glossary_entries, glossary_pairs
+from app.api.compat.params import body_doc, read_params, validate
 from app.api.deps import StateDep
 from app.api.jobs import get_store
-from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings
-from app.services.items import check_text_limits
+from app.contract.answers import check_text_limits
 from app.services.options import PLAIN, TextOptions
 
 MAX_BODY_BYTES = 128 * 1024  # DeepL's documented limit for a text translation request

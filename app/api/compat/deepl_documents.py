@@ -9,15 +9,8 @@ from typing import Any
 from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.compat import ProtocolError
-from app.api.compat_documents import (
-    failure,
-    find_document,
-    new_key,
-    queue_document,
-    translated_file,
-)
-from app.api.deepl_base import (
+from app.api.compat.common import ProtocolError
+from app.api.compat.deepl_base import (
     INVALID,
     MISSING,
     Account,
@@ -25,10 +18,17 @@ from app.api.deepl_base import (
     source_language,
     target_language,
 )
-from app.api.deepl_glossaries import glossary_entries
+from app.api.compat.deepl_glossaries import glossary_entries
+from app.api.compat.documents import (
+    failure,
+    file_answer,
+    find_document,
+    new_key,
+    queue_document,
+)
+from app.api.compat.params import read_params, validate
 from app.api.deps import StateDep
 from app.api.jobs import StoreDep
-from app.api.params import read_params, validate
 from app.api.routes import _summaries_from_docstrings
 from app.jobs.documents import DocumentInfo, format_of
 from app.store import Store
@@ -132,12 +132,8 @@ async def status(
 async def result(request: Request, document_id: str, store: StoreDep, account: Account) -> Response:
     """The translated file, once the status is `done` (503 before, as at DeepL)."""
     info = await _checked(request, document_id, store, account)
-    if info.job.status in ("queued", "running"):
-        raise ProtocolError(503, "Document translation is not done yet; check its status.")
-    if info.job.status != "done":
-        raise ProtocolError(400, failure(info))
-    found = await translated_file(store, info)
-    return Response(found.data, media_type=found.media_type)
+    not_yet = "Document translation is not done yet; check its status."
+    return await file_answer(store, info, not_yet)
 
 
 _summaries_from_docstrings(router)

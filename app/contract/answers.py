@@ -14,8 +14,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import ValidationError
 
-from app.api.errors import describe_problems
-from app.api.schemas import (
+from app.contract.problems import describe_problems
+from app.contract.schemas import (
     ArticleRequest,
     ArticleResponse,
     TranslateRequest,

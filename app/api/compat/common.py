@@ -1,6 +1,6 @@
 """What the DeepL and LibreTranslate adapters share: their keys, answering errors in a
 protocol's own shape, and one coalesced translation through the server's batcher (their
-parameters are read by ``app.api.params``).
+parameters are read by ``app.api.compat.params``).
 
 Both adapters are thin: they parse their protocol, build a ``CompatJob`` and shape the
 answer. The job goes through the same pipeline, batcher, cache and limits as ``/v1``.
@@ -24,12 +24,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
-from app.api.deps import AppState, cache_space, get_work
-from app.api.errors import describe_problems
+from app.api.deps import get_work
 from app.api.gate import BodyRefused
-from app.api.metrics import Metrics
+from app.contract.problems import describe_problems
 from app.core.config import Settings
 from app.core.errors import WartaError
+from app.runtime.metrics import Metrics
+from app.runtime.system import Runtime
+from app.runtime.work import cache_space
 from app.services.coalesce import Abandoned, Coalescer
 from app.services.detect import Detection, LanguageDetector
 from app.services.options import PLAIN, TextOptions
@@ -109,7 +111,7 @@ CompatDep = Annotated[CompatState, Depends(get_compat)]
 
 
 async def translate_job(
-    request: Request, state: AppState, compat: CompatState, job: CompatJob
+    request: Request, state: Runtime, compat: CompatState, job: CompatJob
 ) -> list[Translated]:
     """Translate ``job``'s texts, sharing the work with identical requests in flight, and
     count the characters against its account."""
@@ -127,7 +129,7 @@ async def translate_job(
     return results
 
 
-async def _translate(state: AppState, job: CompatJob, abandoned: Abandoned) -> list[Translated]:
+async def _translate(state: Runtime, job: CompatJob, abandoned: Abandoned) -> list[Translated]:
     # The work outlives the request that started it: it stops at the server's deadline or
     # when every client waiting for it has gone (see app.services.coalesce).
     scope = RequestScope(

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.compat import ProtocolError
+from app.api.compat.common import ProtocolError
 
 MAX_FORM_FIELDS = 1000
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from app.api.text_options import TermOptions
+from app.contract.text_options import TermOptions
 from app.services.article import ArticleResult
 from app.services.detect import Detection
 from app.services.issues import Issue, issues_of, problems

@@ -10,15 +10,15 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
 
-from app.api.deps import AppState
-from app.api.documents import store_upload
-from app.api.jobs import JOB_ID, read_form
+from app.api.compat.common import ProtocolError
+from app.api.documents import owned_document, store_upload, translated_file
+from app.api.jobs import read_form
 from app.core.errors import NotFound
-from app.jobs.documents import DocumentInfo, document_info, document_result
-from app.store import Store, StoredFile, check_job_key
-from app.store.db import utcnow
+from app.jobs.documents import DocumentInfo
+from app.runtime.system import Runtime
+from app.store import Store
 
 POLL_S = 0.2  # how often a caller waiting for a whole document looks at its progress
 
@@ -27,7 +27,7 @@ Options = Callable[[dict[str, str], str], Awaitable[tuple[str, dict[str, Any]]]]
 
 
 async def queue_document(
-    request: Request, state: AppState, store: Store, options: Options, key: str
+    request: Request, state: Runtime, store: Store, options: Options, key: str
 ) -> str:
     """Read the multipart upload (``file`` and text fields), find its account and its
     translation options with ``options`` (which raises the protocol's errors), and queue
@@ -42,12 +42,7 @@ async def find_document(
     store: Store, document_id: str, account: str, key: str | None
 ) -> DocumentInfo:
     """The account's document whose secret is ``key`` (None: not checked), else 404."""
-    info = None
-    if JOB_ID.fullmatch(document_id):
-        info = await asyncio.to_thread(document_info, store, document_id, account, utcnow())
-    if info is not None and key is not None:
-        if not await asyncio.to_thread(check_job_key, store, document_id, key):
-            info = None
+    info = await owned_document(store, document_id, account, key)
     if info is None:
         raise NotFound("Document not found: check the document_id and document_key.")
     return info
@@ -74,9 +69,15 @@ async def wait_finished(
     return info
 
 
-async def translated_file(store: Store, info: DocumentInfo) -> StoredFile:
-    """The translated file of a ``done`` document."""
-    return await asyncio.to_thread(document_result, store, info.job)
+async def file_answer(store: Store, info: DocumentInfo, not_yet: str) -> Response:
+    """The translated file of a finished document, as both protocols answer it: 503
+    (``not_yet``) while it is still being translated, 400 (why) when it failed."""
+    if not finished(info):
+        raise ProtocolError(503, not_yet)
+    if info.job.status != "done":
+        raise ProtocolError(400, failure(info))
+    found = await translated_file(store, info)
+    return Response(found.data, media_type=found.media_type)
 
 
 def failure(info: DocumentInfo) -> str:

@@ -13,20 +13,20 @@ from typing import Any
 from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from app.api.compat import SOURCE_LANGUAGES, ProtocolError
-from app.api.compat_documents import (
+from app.api.compat.common import SOURCE_LANGUAGES, ProtocolError
+from app.api.compat.documents import (
     failure,
+    file_answer,
     find_document,
     finished,
     new_key,
     queue_document,
-    translated_file,
     wait_finished,
 )
+from app.api.compat.libre import INVALID, MISSING, TARGET, libre_account, router_for
+from app.api.compat.params import validate
 from app.api.deps import StateDep
 from app.api.jobs import JOB_ID, StoreDep
-from app.api.libre import INVALID, MISSING, TARGET, libre_account, router_for
-from app.api.params import validate
 from app.api.routes import _summaries_from_docstrings
 from app.core.errors import NotFound
 from app.store import keyed_job_owner
@@ -100,12 +100,7 @@ async def download_file(token: str, filename: str, store: StoreDep) -> Response:
     if owner is None:
         raise NotFound("Document not found: check the document_id and document_key.")
     info = await find_document(store, document_id, owner, None)
-    if not finished(info):
-        raise ProtocolError(503, "The file is still being translated; try again shortly.")
-    if info.job.status != "done":
-        raise ProtocolError(400, failure(info))
-    found = await translated_file(store, info)
-    return Response(found.data, media_type=found.media_type)
+    return await file_answer(store, info, "The file is still being translated; try again shortly.")
 
 
 _summaries_from_docstrings(router)

@@ -16,8 +16,8 @@ from typing import Any
 from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.compat import ProtocolError
-from app.api.deepl_base import (
+from app.api.compat.common import ProtocolError
+from app.api.compat.deepl_base import (
     INVALID,
     MISSING,
     SOURCES,
@@ -25,8 +25,8 @@ from app.api.deepl_base import (
     deepl_router,
     source_language,
 )
+from app.api.compat.params import body_doc, read_params, validate
 from app.api.jobs import StoreDep
-from app.api.params import body_doc, read_params, validate
 from app.api.routes import _summaries_from_docstrings
 from app.core.errors import NotFound
 from app.store import (

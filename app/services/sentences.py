@@ -63,7 +63,7 @@ class Shown:
 
 
 @dataclass
-class Document:
+class SourceText:
     """One text as sentences; ``parts`` is its markup (``None`` for plain text)."""
 
     sentences: list[Sentence]
@@ -73,11 +73,11 @@ class Document:
 
 def prepare(
     text: str, format: str, matcher: TermMatcher, keep: frozenset[str] = frozenset()
-) -> Document:
+) -> SourceText:
     """Read ``text`` (``text``, ``html`` or ``markdown``) as sentences with their spans;
     HTML elements named in ``keep`` stay untranslated."""
     if format == "text":
-        return Document(
+        return SourceText(
             [
                 Sentence(index, paragraph[start:end], spans)
                 for index, paragraph in enumerate(split_paragraphs(normalize(text)))
@@ -92,7 +92,7 @@ def prepare(
         sentences += [Sentence(index, run.text[s:e], spans, s, e) for s, e, spans in found]
         for fragments in run_fragments(run, [(s, e) for s, e, _ in found]):
             probes += fragments
-    return Document(sentences, parts, list(dict.fromkeys(probes)))
+    return SourceText(sentences, parts, list(dict.fromkeys(probes)))
 
 
 def sentence_spans(paragraph: str, matcher: TermMatcher) -> list[tuple[int, int, tuple[Span, ...]]]:
@@ -128,7 +128,7 @@ def _shift(span: Span, by: int) -> Span:
 
 
 def finish(
-    document: Document, translated: Sequence[Translated], probe: Callable[[str], str | None]
+    document: SourceText, translated: Sequence[Translated], probe: Callable[[str], str | None]
 ) -> tuple[str | None, list[Shown]]:
     """The translated markup (``None`` for plain text, whose paragraphs the caller joins)
     and each sentence as its segment shows it."""
