@@ -48,8 +48,13 @@ def count_tokens(texts: Sequence[str]) -> list[int]:
 async def reverse_words(
     units: Sequence[str], _lengths: Sequence[int], _options: GenerationOptions
 ) -> list[str]:
-    """A stand-in model: the same words, in the opposite order."""
-    return [" ".join(reversed(unit.split())) for unit in units]
+    """A stand-in model: the words in the opposite order, each lower-case word changed (to
+    upper case) as a translation changes words; names, numbers and spans kept."""
+    return [" ".join(_word(w) for w in reversed(unit.split())) for unit in units]
+
+
+def _word(word: str) -> str:
+    return word.upper() if word.isalpha() and word.islower() else word
 
 
 def repeat(fragment: str, size: int, head: str = "", tail: str = "") -> str:
