@@ -9,6 +9,7 @@ markup back, each run rendered with its marks around the translated words.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -103,18 +104,28 @@ def sentence_spans(paragraph: str, matcher: TermMatcher) -> list[tuple[int, int,
     for sentence in split_sentences(paragraph):
         bounds.append((position, position + len(sentence)))
         position += len(sentence) + 1
-    spans = matcher.find(paragraph)
+    spans = matcher.find(paragraph)  # in order, never overlapping
+    # The space after sentence i is at bounds[i][1]; a span over it joins the two.
+    gaps = [end for _, end in bounds[:-1]]
+    joined = [False] * len(gaps)
     for span in spans:
-        # The space after sentence i is at bounds[i][1]; a span over it joins the two.
-        crossed = [
-            i for i in range(len(bounds) - 1) if span.outer_start <= bounds[i][1] < span.outer_end
-        ]
-        for i in reversed(crossed):
-            bounds[i : i + 2] = [(bounds[i][0], bounds[i + 1][1])]
-    return [
-        (start, end, tuple(_shift(s, start) for s in spans if start <= s.outer_start < end))
-        for start, end in bounds
-    ]
+        index = bisect_left(gaps, span.outer_start)
+        while index < len(gaps) and gaps[index] < span.outer_end:
+            joined[index] = True
+            index += 1
+    merged = bounds[:1]
+    for index, bound in enumerate(bounds[1:]):
+        if joined[index]:
+            merged[-1] = (merged[-1][0], bound[1])
+        else:
+            merged.append(bound)
+    owned: list[list[Span]] = [[] for _ in merged]
+    starts = [start for start, _ in merged]
+    for span in spans:
+        owner = bisect_right(starts, span.outer_start) - 1
+        if owner >= 0 and span.outer_start < merged[owner][1]:
+            owned[owner].append(_shift(span, merged[owner][0]))
+    return [(start, end, tuple(found)) for (start, end), found in zip(merged, owned, strict=True)]
 
 
 def _shift(span: Span, by: int) -> Span:
