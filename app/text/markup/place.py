@@ -10,6 +10,7 @@ between the nearest placed marks, moved to a word boundary (and reported as esti
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -73,9 +74,10 @@ def place_marks(
             edge = slot.offset in (anchor.src_start, anchor.src_end)
             if anchor.src_start <= slot.offset <= anchor.src_end and (anchor.exact or edge):
                 candidates[index].append((anchor.map(slot.offset), ANCHOR))
+    found = _Occurrences(output)
     for index, slot in enumerate(slots):
         wrapped = _wrapped(slots, index, len(source))
-        hit = _locate(source, output, wrapped, probe) if wrapped else None
+        hit = _locate(source, output, wrapped, probe, found) if wrapped else None
         if hit is not None:
             if slot.kind == "open":
                 candidates[index].append((hit[0], FOUND))
@@ -119,7 +121,7 @@ def _wrapped(slots: Sequence[Slot], index: int, length: int) -> tuple[int, int] 
 
 
 def _locate(
-    source: str, output: str, wrapped: tuple[int, int], probe: Probe
+    source: str, output: str, wrapped: tuple[int, int], probe: Probe, found: _Occurrences
 ) -> tuple[int, int] | None:
     """Where the wrapped text, or its own translation, occurs in the output (the
     occurrence nearest its proportional place)."""
@@ -131,19 +133,41 @@ def _locate(
     for needle, fold in ((core, False), (_clean_probe(core, probe(core)), True)):
         if not needle:
             continue
-        haystack = output.lower() if fold else output
-        target = needle.lower() if fold else needle
-        starts = [
-            i
-            for i in range(len(haystack))
-            if haystack.startswith(target, i)
-            and is_boundary(output, i)
-            and is_boundary(output, i + len(target))
-        ]
+        starts = found.starts(needle, fold)
         if starts:
-            start = min(starts, key=lambda i: (abs(i - expected), i))
+            start = _nearest(starts, expected)
             return start, start + len(needle)
     return None
+
+
+class _Occurrences:
+    """Whole-word occurrences of needles in one output, each needle looked up once."""
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+        self.lower = output.lower() if len(output.lower()) == len(output) else output
+        self.cache: dict[tuple[str, bool], list[int]] = {}
+
+    def starts(self, needle: str, fold: bool) -> list[int]:
+        key = (needle, fold)
+        if key not in self.cache:
+            haystack, target = (self.lower, needle.lower()) if fold else (self.output, needle)
+            found = []
+            start = haystack.find(target)
+            while start >= 0:
+                end = start + len(target)
+                if is_boundary(self.output, start) and is_boundary(self.output, end):
+                    found.append(start)
+                start = haystack.find(target, start + 1)
+            self.cache[key] = found
+        return self.cache[key]
+
+
+def _nearest(starts: list[int], expected: float) -> int:
+    """The start nearest ``expected`` (the earlier of two as near), by bisection."""
+    index = bisect_left(starts, expected)
+    near = starts[max(0, index - 1) : index + 1]
+    return min(near, key=lambda i: (abs(i - expected), i))
 
 
 def _clean_probe(fragment: str, translation: str | None) -> str:
@@ -158,32 +182,65 @@ def _clean_probe(fragment: str, translation: str | None) -> str:
 
 def _monotone(candidates: list[list[tuple[int, int]]]) -> list[int | None]:
     """For each slot one candidate position or none, positions never decreasing, with the
-    greatest total weight."""
-    steps: list[dict[int, tuple[int, int, int | None]]] = []
-    states: dict[int, tuple[int, int, int | None]] = {-1: (0, -1, None)}
+    greatest total weight (of equal totals, the one ending earliest).
+
+    A weighted longest non-decreasing subsequence: the best total ending at each
+    position is kept in a prefix-maximum tree, so the work is ``n log n`` in the number
+    of candidates, not their product with the positions seen.
+    """
+    keys = sorted({q for options in candidates for q, _ in options})
+    rank = {q: i for i, q in enumerate(keys)}
+    tree = _PrefixMax(len(keys))
+    steps: list[dict[int, int]] = []  # per slot: position taken -> the position before it
     for options in candidates:
-        nxt: dict[int, tuple[int, int, int | None]] = {}
-        for last, (score, _, _) in states.items():
-            _keep(nxt, last, (score, last, None))
-            for position, weight in options:
-                if position >= last:
-                    _keep(nxt, position, (score + weight, last, position))
-        steps.append(nxt)
-        states = nxt
+        changes: dict[int, tuple[int, int]] = {}
+        for position, weight in options:
+            score, previous = tree.best(rank[position])
+            score += weight
+            if position not in changes or score > changes[position][0]:
+                changes[position] = (score, previous)
+        steps.append({})
+        for position, (score, previous) in changes.items():
+            if tree.offer(rank[position], score, position):
+                steps[-1][position] = previous
     chosen: list[int | None] = []
-    last = max(states, key=lambda k: (states[k][0], -k))
+    last = tree.best(len(keys) - 1)[1] if keys else -1
     for step in reversed(steps):
-        _, previous, choice = step[last]
-        chosen.append(choice)
-        last = previous
+        if last in step:
+            chosen.append(last)
+            last = step[last]
+        else:
+            chosen.append(None)
     return chosen[::-1]
 
 
-def _keep(
-    states: dict[int, tuple[int, int, int | None]], key: int, value: tuple[int, int, int | None]
-) -> None:
-    if key not in states or value[0] > states[key][0]:
-        states[key] = value
+class _PrefixMax:
+    """Best (score, position) over positions up to a rank; position -1 scores 0."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.tree: list[tuple[int, int]] = [(0, 1)] * (size + 1)  # (score, -position)
+        self.exact: list[int] = [-1] * size  # best score stored at each rank itself
+
+    def best(self, rank: int) -> tuple[int, int]:
+        """(score, position) of the best entry at ``rank`` or below."""
+        top = (0, 1)
+        index = rank + 1
+        while index > 0:
+            top = max(top, self.tree[index])
+            index -= index & -index
+        return top[0], -top[1]
+
+    def offer(self, rank: int, score: int, position: int) -> bool:
+        """Keep ``score`` at ``rank`` if it beats what is there; whether it did."""
+        if score <= self.exact[rank]:
+            return False
+        self.exact[rank] = score
+        index = rank + 1
+        while index <= self.size:
+            self.tree[index] = max(self.tree[index], (score, -position))
+            index += index & -index
+        return True
 
 
 def _fill(
@@ -197,16 +254,21 @@ def _fill(
     neighbours, at a word boundary, keeping the order."""
     positions: list[int] = []
     estimated = False
+    # The next placed slot after each one, found from the right once.
+    following: list[tuple[int, int]] = []
+    right = (len(source), len(output))
+    for slot, placed in zip(reversed(slots), reversed(chosen), strict=True):
+        following.append(right)
+        if placed is not None:
+            right = (slot.offset, placed)
+    following.reverse()
     for index, slot in enumerate(slots):
         lower = positions[-1] if positions else 0
         if chosen[index] is not None:
             positions.append(max(lower, chosen[index] or 0))
             continue
         left = (slots[index - 1].offset, lower) if index else (0, 0)
-        right = next(
-            ((slots[j].offset, p) for j, p in enumerate(chosen) if j > index and p is not None),
-            (len(source), len(output)),
-        )
+        right = following[index]
         upper = max(lower, right[1])
         partner = slot.partner
         if slot.kind == "close" and partner is not None and slot.offset > slots[partner].offset:
@@ -232,17 +294,21 @@ def _widen(
             continue
         if result[index] > result[partner]:
             continue
-        ends = [
-            q
-            for q in range(result[partner] + 1, len(output) + 1)
-            if word_end(output, q) and _free(q, blocked[index])
-        ]
-        if not ends:
+        end = next(
+            (
+                q
+                for q in range(result[partner] + 1, len(output) + 1)
+                if word_end(output, q) and _free(q, blocked[index])
+            ),
+            None,
+        )
+        if end is None:
             continue
-        result[index] = ends[0]
+        result[index] = end
         for later in range(index + 1, len(slots)):
-            if result[later] < result[index]:
-                result[later] = snap(
+            if result[later] >= result[index]:
+                break  # positions never decrease: the rest are already past it
+            result[later] = snap(
                     output,
                     result[index],
                     result[index],
