@@ -4,6 +4,7 @@ the translated text escaped for its syntax, protected spans exactly as they came
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -101,25 +102,43 @@ def _place_breaks(
     output = sentence.output
     known = [(0, 0)] + [(s.offset, p) for s, p in zip(slots, positions, strict=True)]
     known.append((sentence.end - sentence.start, len(output)))
-    protected = [(a.out_start, a.out_end) for a in sentence.anchors if a.exact]
-    spaces = [
-        q
-        for q, char in enumerate(output)
-        if char == " " and not any(start <= q < end for start, end in protected)
-    ]
+    offsets = [offset for offset, _ in known]  # never decreasing, as the slots are
+    inside = _inside(output, sentence.anchors)
+    spaces = [q for q, char in enumerate(output) if char == " " and not inside[q]]
     placed: dict[int, str] = {}
     for offset, raw in run.breaks:
         local = offset - sentence.start
         if not 0 < local < sentence.end - sentence.start:
             continue
-        left = max((k for k in known if k[0] <= local), key=lambda k: k[0])
-        right = min((k for k in known if k[0] >= local), key=lambda k: k[0])
+        left = known[bisect_right(offsets, local) - 1]
+        right = known[bisect_left(offsets, local)]
         span = right[0] - left[0]
         target = left[1] + ((local - left[0]) * (right[1] - left[1]) / span if span else 0)
-        free = [q for q in spaces if q not in placed]
-        if free:
-            placed[min(free, key=lambda q: (abs(q - target), q))] = raw
+        free = _nearest_free(spaces, placed, target)
+        if free is not None:
+            placed[free] = raw
     return placed
+
+
+def _inside(output: str, anchors: Sequence[Anchor]) -> bytearray:
+    """1 for each character of ``output`` inside a protected span's text."""
+    marks = bytearray(len(output) + 1)
+    for anchor in anchors:
+        if anchor.exact:
+            marks[anchor.out_start : anchor.out_end] = b"\x01" * (anchor.out_end - anchor.out_start)
+    return marks
+
+
+def _nearest_free(spaces: list[int], placed: dict[int, str], target: float) -> int | None:
+    """The space nearest ``target`` (the earlier of two as near) not yet taken."""
+    index = bisect_left(spaces, target)
+    below, above = index - 1, index
+    while below >= 0 and spaces[below] in placed:
+        below -= 1
+    while above < len(spaces) and spaces[above] in placed:
+        above += 1
+    near = [spaces[i] for i in (below, above) if 0 <= i < len(spaces)]
+    return min(near, key=lambda q: (abs(q - target), q)) if near else None
 
 
 def _emit(
@@ -136,11 +155,12 @@ def _emit(
     at: dict[int, list[Mark]] = {}
     for mark, position in zip(marks, positions, strict=True):
         at.setdefault(position, []).append(mark)
+    inside = _inside(output, sentence.anchors)
     previous = 0
     for cut in cuts:
         if cut > previous:
-            inside = any(start <= previous and cut <= end for start, end in protected)
-            emitter.text(output[previous:cut], protected=inside)
+            # Every span's edges are cuts: a stretch is wholly inside one or outside all.
+            emitter.text(output[previous:cut], protected=bool(inside[previous]))
         for mark in at.get(cut, ()):
             emitter.mark(mark)
         if cut in breaks:
