@@ -149,9 +149,11 @@ def finish(
         ]
     rendered: list[str] = []
     shown: list[Shown] = []
-    pairs = list(zip(document.sentences, translated, strict=True))
+    by_run: dict[int, list[tuple[Sentence, Translated]]] = {}
+    for pair in zip(document.sentences, translated, strict=True):
+        by_run.setdefault(pair[0].paragraph, []).append(pair)
     for index, run in enumerate(markup.runs(document.parts)):
-        mine = [(s, t) for s, t in pairs if s.paragraph == index]
+        mine = by_run.get(index, [])
         texts = [SentenceText(s.start, s.end, t.text, _anchors(t)) for s, t in mine]
         output, sentences = render_run(run, texts, probe)
         rendered.append(output)

@@ -46,7 +46,38 @@ def _split(text: str, max_tokens: int, count: TokenCounter, level: int) -> list[
 
 
 def _pack(parts: list[str], max_tokens: int, count: TokenCounter) -> list[str]:
-    """Greedily join consecutive parts (with spaces) while the result still fits."""
+    """Greedily join consecutive parts (with spaces) while the result still fits.
+
+    Each part is counted once and a group's size is the sum of its parts' (less the
+    end-of-sequence tokens every count includes): counting each growing group again
+    made a long sentence of short parts quadratic. A group the sum misjudged (subword
+    merges across a space) is packed again the exact way.
+    """
+    overhead = count("")
+    groups: list[str] = []
+    current: list[str] = []
+    used = overhead
+    for part in parts:
+        size = max(count(part) - overhead, 0)
+        if current and used + size > max_tokens:
+            groups += _checked_group(current, max_tokens, count)
+            current, used = [], overhead
+        current.append(part)
+        used += size
+    if current:
+        groups += _checked_group(current, max_tokens, count)
+    return groups
+
+
+def _checked_group(parts: list[str], max_tokens: int, count: TokenCounter) -> list[str]:
+    group = " ".join(parts)
+    if len(parts) == 1 or count(group) <= max_tokens:
+        return [group]
+    return _pack_exact(parts, max_tokens, count)
+
+
+def _pack_exact(parts: list[str], max_tokens: int, count: TokenCounter) -> list[str]:
+    """Greedy packing that counts each candidate group as it grows."""
     groups: list[str] = []
     current = ""
     for part in parts:
