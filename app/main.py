@@ -31,6 +31,7 @@ from app.engines.cache import SentenceCache
 from app.engines.loader import Engines, load_engines
 from app.services.batcher import Batcher, Driver
 from app.services.detect import LanguageDetector, default_detector
+from app.services.planning import PlanningPool
 from app.services.translate import pipeline_for
 from app.services.usage import MemoryUsage, StoreUsage
 from app.text.entries import MAX_ENTRIES_BYTES
@@ -164,7 +165,10 @@ async def _start(
     state.translation_batcher = driver(engines.translation, "translation")
     batchers = [state.translation_batcher]
     state.pipeline = pipeline_for(
-        engines.translation, settings.beam_size, metrics.sentence_counter()
+        engines.translation,
+        settings.beam_size,
+        metrics.sentence_counter(),
+        PlanningPool(settings.planning_threads),
     )
     state.models = [engines.translation.info]
     state.engines = engines

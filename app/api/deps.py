@@ -64,6 +64,8 @@ class AppState:
         """Stop serving model work now: not ready, every waiting request answered 503."""
         self.begin_stopping()
         self.ready = False
+        if self.pipeline is not None and self.pipeline.planner is not None:
+            self.pipeline.planner.close()
         for batcher in self.batchers:
             batcher.close(timeout=0)
 
@@ -107,6 +109,7 @@ def get_work(state: StateDep, scope: Annotated[RequestScope, Depends(request_sco
         state.detector,
         state.engines,
         summary.runner(scope) if summary is not None else None,
+        scope,
     )
 
 

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from app.services.planning import checkpoint
 from app.text import markup
 from app.text.markup.place import Anchor
 from app.text.markup.render import SentenceText, render_run, run_fragments
@@ -78,17 +79,18 @@ def prepare(
     """Read ``text`` (``text``, ``html`` or ``markdown``) as sentences with their spans;
     HTML elements named in ``keep`` stay untranslated."""
     if format == "text":
-        return Document(
-            [
-                Sentence(index, paragraph[start:end], spans)
-                for index, paragraph in enumerate(split_paragraphs(normalize(text)))
-                for start, end, spans in sentence_spans(paragraph, matcher)
-            ]
-        )
+        sentences = []
+        for index, paragraph in enumerate(split_paragraphs(normalize(text))):
+            checkpoint()
+            found = sentence_spans(paragraph, matcher)
+            sentences += [Sentence(index, paragraph[s:e], spans) for s, e, spans in found]
+        return Document(sentences)
     parts = markup.parse(text, format, keep)
+    checkpoint()
     sentences = []
     probes: list[str] = []
     for index, run in enumerate(markup.runs(parts)):
+        checkpoint()  # between runs: a request that gave up stops its planning here
         found = sentence_spans(run.text, matcher)
         sentences += [Sentence(index, run.text[s:e], spans, s, e) for s, e, spans in found]
         for fragments in run_fragments(run, [(s, e) for s, e, _ in found]):
@@ -153,6 +155,7 @@ def finish(
     for pair in zip(document.sentences, translated, strict=True):
         by_run.setdefault(pair[0].paragraph, []).append(pair)
     for index, run in enumerate(markup.runs(document.parts)):
+        checkpoint()
         mine = by_run.get(index, [])
         texts = [SentenceText(s.start, s.end, t.text, _anchors(t)) for s, t in mine]
         output, sentences = render_run(run, texts, probe)

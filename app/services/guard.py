@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.services.documents import Document, Sentence, Translated
+from app.services.planning import checkpoint
 from app.text.protect import fallback_pieces, join_pieces, lost, needs_model, secure
 
 PROTECTED_FALLBACK = "protected_span_fallback"
@@ -39,6 +40,7 @@ def check(
     results: list[list[Translated]] = []
     lost_ones: list[Lost] = []
     for d, (document, outputs) in enumerate(zip(documents, drafts, strict=True)):
+        checkpoint()
         row = []
         for k, (sentence, (text, flags)) in enumerate(
             zip(document.sentences, outputs, strict=True)

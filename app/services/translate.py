@@ -24,7 +24,9 @@ from app.services.detect import TRANSLATED_LANGUAGES, LanguageDetector
 from app.services.documents import Document, Translated, finish, prepare
 from app.services.options import PLAIN, TextOptions
 from app.services.plan import TokenCounter, TranslationPlan, plan_translation, sentence_outputs
+from app.services.planning import PlanningPool
 from app.services.retry import merge_retries, retry_options, units_to_retry
+from app.services.waiting import RequestScope
 from app.text import markup
 from app.text.normalize import normalize, split_paragraphs
 from app.text.segment import split_sentences
@@ -90,8 +92,10 @@ class TranslationPipeline:
         *,
         retry_degenerate: bool = True,
         on_sentences: Callable[[int], None] | None = None,
+        planner: PlanningPool | None = None,
     ) -> None:
         self.count_tokens = count_tokens
+        self.planner = planner  # where long texts are planned (the server's own pool)
         self.max_input_tokens = max_input_tokens
         self.options = options or GenerationOptions()
         self.retry_degenerate = retry_degenerate
@@ -114,24 +118,38 @@ class TranslationPipeline:
         return plan
 
     async def translate(
-        self, texts: Sequence[str], run: Runner, options: TextOptions = PLAIN
+        self,
+        texts: Sequence[str],
+        run: Runner,
+        options: TextOptions = PLAIN,
+        scope: RequestScope | None = None,
     ) -> list[TranslationResult]:
         """Translate each text; paragraph breaks (or markup) kept, every sentence present
-        once, every protected span and glossary target in the output."""
-        if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
-            plan = self.plan(texts, options)
-        else:  # tokenising a long article takes milliseconds: keep the event loop free
-            plan = await asyncio.to_thread(self.plan, texts, options)
+        once, every protected span and glossary target in the output. Long texts are read
+        and put back together in the planning pool, within ``scope``'s deadline."""
+        size = sum(len(text) for text in texts)
+        plan = await self._offload(size > INLINE_PLAN_CHARS, scope, self.plan, texts, options)
         outputs = await self.run_units(plan.units, plan.unit_tokens, run)
-        size = len(plan.units)
-        results, lost_ones, probes = await _checked(size, _verified, plan, outputs)
+        many = len(plan.units) > INLINE_CHECK_UNITS
+        results, lost_ones, probes = await self._offload(many, scope, _verified, plan, outputs)
         if lost_ones:
             guard.rebuild(
                 results, lost_ones, await self.translate_pieces(guard.pieces(lost_ones), run)
             )
         if self.on_sentences is not None:
             self.on_sentences(sum(len(document.sentences) for document in plan.texts))
-        return await _checked(size, _results, plan.texts, results, probes)
+        return await self._offload(many, scope, _results, plan.texts, results, probes)
+
+    async def _offload(
+        self, heavy: bool, scope: RequestScope | None, work: Callable[..., T], *args: Any
+    ) -> T:
+        """``work(*args)``: inline when light (sub-millisecond); otherwise in the planning
+        pool when there is one, or a worker thread (the command line)."""
+        if not heavy:
+            return work(*args)
+        if self.planner is not None:
+            return await self.planner.run(scope, work, *args)
+        return await asyncio.to_thread(work, *args)
 
     async def translate_pieces(
         self, pieces: Sequence[str], run: Runner
@@ -159,14 +177,14 @@ class TranslationPipeline:
         )
         return await _checked(len(retried), merge_retries, units, outputs, retried, second)
 
-    def bind(self, run: Runner) -> Translate:
+    def bind(self, run: Runner, scope: RequestScope | None = None) -> Translate:
         """``translate(texts, options)`` through one driver (e.g. bound to a request's
-        scope)."""
+        scope, whose deadline and client its planning keeps to as well)."""
 
         async def translate(
             texts: Sequence[str], options: TextOptions = PLAIN
         ) -> list[TranslationResult]:
-            return await self.translate(texts, run, options)
+            return await self.translate(texts, run, options, scope)
 
         return translate
 
@@ -218,7 +236,10 @@ async def _checked(units: int, check: Callable[..., T], *args: Any) -> T:
 
 
 def pipeline_for(
-    engine: Seq2SeqEngine, beam_size: int = 4, on_sentences: Callable[[int], None] | None = None
+    engine: Seq2SeqEngine,
+    beam_size: int = 4,
+    on_sentences: Callable[[int], None] | None = None,
+    planner: PlanningPool | None = None,
 ) -> TranslationPipeline:
     """The pipeline for a loaded translation engine: it splits text by that engine's
     tokenizer and input limit, and decodes with ``beam_size`` beams."""
@@ -227,6 +248,7 @@ def pipeline_for(
         engine.max_input_tokens,
         GenerationOptions(beam_size=beam_size),
         on_sentences=on_sentences,
+        planner=planner,
     )
 
 

@@ -14,6 +14,7 @@ from app.services.batcher import direct
 from app.services.detect import LanguageDetector
 from app.services.summarize import Summarizer, summarizer_for
 from app.services.translate import Runner, Translate, TranslationPipeline, pipeline_for
+from app.services.waiting import RequestScope
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,15 @@ def work_through(
     detector: LanguageDetector,
     engines: Engines,
     summary_run: Runner | None = None,
+    scope: RequestScope | None = None,
 ) -> Work:
-    """``Work`` whose translations go through ``run`` and summaries through ``summary_run``."""
+    """``Work`` whose translations go through ``run`` and summaries through ``summary_run``;
+    a request's ``scope`` bounds its planning too."""
     summarizer = None
     if engines.summarization is not None and summary_run is not None:
         summarizer = summarizer_for(engines.summarization, summary_run)
     info = engines.translation.info
-    return Work(pipeline.bind(run), summarizer, detector, info.name, info.engine)
+    return Work(pipeline.bind(run, scope), summarizer, detector, info.name, info.engine)
 
 
 def direct_work(
