@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -109,36 +110,38 @@ def time_one(text: str, options: TextOptions) -> float:
     return time.perf_counter() - started
 
 
+def _shown(row: dict[str, Any]) -> dict[str, Any]:
+    """Print one row of the table as soon as it is measured."""
+    seconds = row["seconds"]
+    shown = "error" if "error" in row else "skipped" if seconds is None else f"{seconds:.3f}"
+    print(f"{row['format']:9} {row['case']:28} {row['chars']:>8} {shown:>8}", flush=True)
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[12_500, 25_000, 50_000, 100_000])
     parser.add_argument("--give-up", type=float, default=20.0, help="seconds; skip larger sizes")
     args = parser.parse_args()
-    rows = []
+    rows: list[dict[str, Any]] = []
+    print(f"{'format':9} {'case':28} {'chars':>8} {'seconds':>8}", flush=True)
     for format, name, build in CASES:
         slow = False
         for size in args.sizes:
-            if slow:
-                rows.append({"format": format, "case": name, "chars": size, "seconds": None})
-                continue
-            text = build(size)
-            try:
-                seconds = time_one(text, TextOptions(format=format))
-            except Exception as exc:  # a crash is a result too: reported, not hidden
-                rows.append({"format": format, "case": name, "chars": size, "error": repr(exc)})
-                break
-            slow = seconds > args.give_up
-            rows.append({"format": format, "case": name, "chars": len(text), "seconds": seconds})
+            row: dict[str, Any] = {"format": format, "case": name, "chars": size, "seconds": None}
+            if not slow:
+                text = build(size)
+                row["chars"] = len(text)
+                try:
+                    row["seconds"] = time_one(text, TextOptions(format=format))
+                except Exception as exc:  # a crash is a result too: reported, not hidden
+                    row["error"] = repr(exc)
+                slow = row["seconds"] is None or row["seconds"] > args.give_up
+            rows.append(_shown(row))
     text, glossary = glossary_case()
     seconds = time_one(text, TextOptions(glossary=glossary))
-    rows.append(
-        {"format": "text", "case": "10,000-entry glossary", "chars": len(text), "seconds": seconds}
-    )
-    print(f"{'format':9} {'case':28} {'chars':>8} {'seconds':>8}")
-    for row in rows:
-        seconds = row.get("seconds")
-        shown = "error" if "error" in row else "skipped" if seconds is None else f"{seconds:.3f}"
-        print(f"{row['format']:9} {row['case']:28} {row['chars']:>8} {shown:>8}")
+    case = "10,000-entry glossary"
+    rows.append(_shown({"format": "text", "case": case, "chars": len(text), "seconds": seconds}))
     worst = max((r["seconds"] for r in rows if r.get("seconds") is not None), default=0.0)
     print(json.dumps({"max_input_tokens": MAX_INPUT_TOKENS, "worst_seconds": worst, "rows": rows}))
 

@@ -71,7 +71,7 @@ def test_bare_cr_line_endings_are_read_as_line_endings(
 
 
 def test_a_markdown_job_item_with_bare_crs_is_done(server: LiveServer) -> None:
-    item = {"id": "cr", "text": "Harga *beras* naik.\rPolisi menangkap dua tersangka.\r"}
+    item = {"id": "cr", "texts": ["Harga *beras* naik.\rPolisi menangkap dua tersangka.\r"]}
     body = {"kind": "translate", "items": [item], "options": {"format": "markdown"}}
     job = server.post("/v1/jobs", body, headers=KEYS["a"])
     assert job.status == 202, job.body[:500]
@@ -82,8 +82,8 @@ def test_a_markdown_job_item_with_bare_crs_is_done(server: LiveServer) -> None:
         if status["status"] not in ("queued", "running"):
             break
         time.sleep(0.1)
-    assert status["status"] == "done", status
     lines = server.request("GET", f"/v1/jobs/{job_id}/results", headers=KEYS["a"]).body
+    assert status["status"] == "done", lines
     result = json.loads(lines.decode().splitlines()[0])
     assert "error" not in result or not result["error"], result
 
