@@ -51,7 +51,7 @@ def _pack(parts: list[str], max_tokens: int, count: TokenCounter) -> list[str]:
     Each part is counted once and a group's size is the sum of its parts' (less the
     end-of-sequence tokens every count includes): counting each growing group again
     made a long sentence of short parts quadratic. A group the sum misjudged (subword
-    merges across a space) is packed again the exact way.
+    merges across a space) is halved until its pieces fit.
     """
     overhead = count("")
     groups: list[str] = []
@@ -70,26 +70,14 @@ def _pack(parts: list[str], max_tokens: int, count: TokenCounter) -> list[str]:
 
 
 def _checked_group(parts: list[str], max_tokens: int, count: TokenCounter) -> list[str]:
+    """The group, or its halves (again as needed) where the summed counts misjudged it."""
     group = " ".join(parts)
     if len(parts) == 1 or count(group) <= max_tokens:
         return [group]
-    return _pack_exact(parts, max_tokens, count)
-
-
-def _pack_exact(parts: list[str], max_tokens: int, count: TokenCounter) -> list[str]:
-    """Greedy packing that counts each candidate group as it grows."""
-    groups: list[str] = []
-    current = ""
-    for part in parts:
-        candidate = f"{current} {part}" if current else part
-        if current and count(candidate) > max_tokens:
-            groups.append(current)
-            current = part
-        else:
-            current = candidate
-    if current:
-        groups.append(current)
-    return groups
+    middle = len(parts) // 2
+    return _checked_group(parts[:middle], max_tokens, count) + _checked_group(
+        parts[middle:], max_tokens, count
+    )
 
 
 def _split_chars(text: str, max_tokens: int, count: TokenCounter) -> list[str]:

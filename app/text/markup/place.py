@@ -20,6 +20,7 @@ from app.text.markup.words import is_boundary, snap, word_end
 Probe = Callable[[str], "str | None"]  # a fragment's own translation, if one was made
 
 EDGE, ANCHOR, FOUND = 3, 3, 2  # how much each kind of evidence weighs
+PROBE_CHARS = 300  # longer wrapped texts are placed by their ends' other evidence
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,13 @@ def _free(q: int, blocked: Sequence[tuple[int, int]]) -> bool:
 
 
 def fragments(source: str, slots: Sequence[Slot]) -> list[str]:
-    """Texts wrapped by tags in this sentence whose translations help place them."""
+    """Texts wrapped by tags in this sentence whose translations help place them: those
+    of at most ``PROBE_CHARS`` (nested tags wrap ever longer texts, and translating each
+    of them again would cost the square of the sentence)."""
     found = []
     for index in range(len(slots)):
         wrapped = _wrapped(slots, index, len(source))
-        if wrapped is not None:
+        if wrapped is not None and wrapped[1] - wrapped[0] <= PROBE_CHARS:
             found.append(source[wrapped[0] : wrapped[1]].strip())
     return found
 
