@@ -275,6 +275,10 @@ def detection_text(text: str, options: TextOptions = PLAIN) -> str:
     return "\n\n".join(run.text for run in markup.runs(parts))
 
 
+def _detection_texts(texts: Sequence[str], options: TextOptions) -> list[str]:
+    return [detection_text(text, options) for text in texts]
+
+
 async def detect_languages(
     detector: LanguageDetector, texts: Sequence[str], source_lang: str
 ) -> list[str]:
@@ -297,7 +301,12 @@ async def translate_detected(
 ) -> list[tuple[TranslationResult, str]]:
     """(result, language) per text: Indonesian and Malay are translated; English and
     text with no recognisable language come back unchanged."""
-    read = [detection_text(text, options) for text in texts] if source_lang == "auto" else texts
+    read: Sequence[str] = texts
+    if source_lang == "auto" and options.format != "text":
+        if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
+            read = _detection_texts(texts, options)
+        else:  # reading long markup takes a while: never on the event loop
+            read = await asyncio.to_thread(_detection_texts, texts, options)
     languages = await detect_languages(detector, read, source_lang)
     chosen = [i for i, lang in enumerate(languages) if lang in TRANSLATED_LANGUAGES]
     translated = await translate([texts[i] for i in chosen], options) if chosen else []

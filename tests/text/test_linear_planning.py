@@ -13,7 +13,7 @@ from app.text import markup
 from app.text.chunk import fit_to_limit
 from app.text.entries import check_count, check_entries, clean_term, parse_entries
 from app.text.markup.html import tag_close
-from app.text.markup.place import _monotone
+from app.text.markup.monotone import best_monotone
 from app.text.normalize import unify_line_endings
 from app.text.protect import secure
 from app.text.terms import TermMatcher
@@ -85,7 +85,7 @@ def test_the_monotone_choice_of_evidence_has_the_best_total() -> None:
             [(rng.randrange(12), rng.randrange(1, 4)) for _ in range(rng.randrange(3))]
             for _ in range(rng.randrange(1, 7))
         ]
-        chosen = _monotone(candidates)
+        chosen = best_monotone(candidates)
         placed = [q for q in chosen if q is not None]
         assert placed == sorted(placed)
         total = sum(
