@@ -128,7 +128,10 @@ def _locate(
     source: str, output: str, wrapped: tuple[int, int], probe: Probe, found: _Occurrences
 ) -> tuple[int, int] | None:
     """Where the wrapped text, or its own translation, occurs in the output (the
-    occurrence nearest its proportional place)."""
+    occurrence nearest its proportional place). A text over ``PROBE_CHARS`` is not looked
+    for: cutting and searching each of many nested ones costs the square of the sentence."""
+    if wrapped[1] - wrapped[0] > PROBE_CHARS:
+        return None
     fragment = source[wrapped[0] : wrapped[1]]
     core = fragment.strip()
     if not has_letters(core):
