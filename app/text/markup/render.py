@@ -75,12 +75,15 @@ def render_run(
     rendered = []
     owned = sentence_marks(run, [(s.start, s.end) for s in sentences])
     gaps = dict(run.breaks)
+    break_offsets = [offset for offset, _ in run.breaks]  # in order: a sentence's are a slice
     for number, (sentence, indices) in enumerate(zip(sentences, owned, strict=True)):
         source = run.text[sentence.start : sentence.end]
         slots = sentence_slots(run, sentence.start, indices)
         positions, estimated = place_marks(source, sentence.output, slots, sentence.anchors, probe)
         marks = [run.marks[i] for i in indices]
-        breaks = _place_breaks(run, sentence, slots, positions)
+        first = bisect_right(break_offsets, sentence.start)
+        last = bisect_left(break_offsets, sentence.end)
+        breaks = _place_breaks(run.breaks[first:last], sentence, slots, positions)
         _emit(emitter, sentence, marks, positions, breaks)
         if number < len(sentences) - 1:
             emitter.gap(gaps.get(sentence.end))
@@ -95,10 +98,14 @@ def render_run(
 
 
 def _place_breaks(
-    run: Run, sentence: SentenceText, slots: Sequence[Slot], positions: Sequence[int]
+    breaks: Sequence[tuple[int, str]],
+    sentence: SentenceText,
+    slots: Sequence[Slot],
+    positions: Sequence[int],
 ) -> dict[int, str]:
-    """Output spaces where the sentence's soft line breaks are written back, in proportion
-    between the placed marks; a break with no free space left is dropped (the lines join)."""
+    """Output spaces where the sentence's soft line breaks (``breaks``: the run's breaks
+    within it) are written back, in proportion between the placed marks; a break with no
+    free space left is dropped (the lines join)."""
     output = sentence.output
     known = [(0, 0)] + [(s.offset, p) for s, p in zip(slots, positions, strict=True)]
     known.append((sentence.end - sentence.start, len(output)))
@@ -106,7 +113,7 @@ def _place_breaks(
     inside = _inside(output, sentence.anchors)
     spaces = [q for q, char in enumerate(output) if char == " " and not inside[q]]
     placed: dict[int, str] = {}
-    for offset, raw in run.breaks:
+    for offset, raw in breaks:
         local = offset - sentence.start
         if not 0 < local < sentence.end - sentence.start:
             continue
