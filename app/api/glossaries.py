@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from functools import partial
 from pathlib import PurePath
 from typing import Any, TypeVar
 
@@ -42,7 +43,13 @@ from app.store import (
     update_glossary,
 )
 from app.store.glossaries import MAX_NAME_CHARS
-from app.text.entries import MAX_ENTRIES_BYTES, check_entries, format_tsv, parse_entries
+from app.text.entries import (
+    MAX_ENTRIES_BYTES,
+    check_count,
+    check_entries,
+    format_tsv,
+    parse_entries,
+)
 
 GLOSSARY_ID = re.compile(r"g-[0-9a-f]{32}")  # what create_glossary hands out
 Body = TypeVar("Body", bound=BaseModel)
@@ -91,7 +98,13 @@ async def create(
     name, entries = await _read(request, GlossaryCreate, settings)
     if name is None:
         raise InvalidInput("Send the glossary's name as the form field `name`.")
-    info = await asyncio.to_thread(create_glossary, store, name=name, entries=entries, owner=owner)
+    info = await asyncio.to_thread(
+        partial(create_glossary, max_entries=settings.glossary_max_entries),
+        store,
+        name=name,
+        entries=entries,
+        owner=owner,
+    )
     return GlossaryOut.of(info)
 
 
@@ -148,7 +161,7 @@ async def replace(
     def change() -> GlossaryInfo | None:
         if name is not None and update_glossary(store, glossary_id, owner, name=name) is None:
             return None
-        return replace_entries(store, glossary_id, owner, entries)
+        return replace_entries(store, glossary_id, owner, entries, settings.glossary_max_entries)
 
     return GlossaryOut.of(_found(glossary_id, await asyncio.to_thread(change)))
 
@@ -166,13 +179,15 @@ async def patch(
     new terms go last."""
     body = _parse(await request.body(), GlossaryPatch)
     merge = None if body.entries is None else check_entries(body.entries)
-    if merge:
-        current = await glossary(glossary_id, store, owner)
-        _check_count({**current.entries, **merge}, settings)
     info = None
     if GLOSSARY_ID.fullmatch(glossary_id):
         info = await asyncio.to_thread(
-            update_glossary, store, glossary_id, owner, name=body.name, merge=merge
+            partial(update_glossary, max_entries=settings.glossary_max_entries),
+            store,
+            glossary_id,
+            owner,
+            name=body.name,
+            merge=merge,
         )
     return GlossaryOut.of(_found(glossary_id, info))
 
@@ -219,7 +234,7 @@ async def _read(
         if not body.entries:
             raise InvalidInput("`entries` is empty: give at least one source and target term.")
         name, entries = body.name, check_entries(body.entries)
-    _check_count(entries, settings)
+    check_count(entries, settings.glossary_max_entries)
     return name, entries
 
 
@@ -275,15 +290,6 @@ def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             )
         found[key] = value
     return found
-
-
-def _check_count(entries: dict[str, str], settings: Settings) -> None:
-    limit = settings.glossary_max_entries
-    if len(entries) > limit:
-        raise TextTooLong(
-            f"The glossary has {len(entries)} entries; the limit is {limit} "
-            "(WARTA_GLOSSARY_MAX_ENTRIES). Split it into several glossaries."
-        )
 
 
 _summaries_from_docstrings(router)

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     max_queue_sentences: int = Field(20_000, gt=0)
     max_texts: int = Field(128, gt=0)
     request_timeout_s: float = Field(300.0, gt=0)
+    planning_threads: int = Field(
+        2, ge=1, description="threads that read texts (markup, sentences, glossary terms)"
+    )
     max_batch_queue_sentences: int = Field(
         20_000, gt=0, description="queued sentences of batch-priority work (durable jobs)"
     )

@@ -32,6 +32,7 @@ from app.runtime.warmup import warm_up
 from app.runtime.work import batch_work, cache_space, direct_work, interactive_work
 from app.services.batcher import Driver
 from app.services.detect import LanguageDetector, default_detector
+from app.services.planning import PlanningPool
 from app.services.translate import TranslationPipeline, pipeline_for
 from app.services.waiting import RequestScope
 from app.services.work import Work
@@ -166,7 +167,10 @@ class Runtime:
 
         self.translation_batcher = driver(engines.translation, "translation")
         self.pipeline = pipeline_for(
-            engines.translation, settings.beam_size, self.metrics.sentence_counter()
+            engines.translation,
+            settings.beam_size,
+            self.metrics.sentence_counter(),
+            PlanningPool(settings.planning_threads),
         )
         self.models = [engines.translation.info]
         if engines.summarization is not None:
@@ -202,6 +206,8 @@ class Runtime:
         """Stop serving model work now: not ready, every waiting request answered 503."""
         self.begin_stopping()
         self.ready = False
+        if self.pipeline is not None and self.pipeline.planner is not None:
+            self.pipeline.planner.close()
         for batcher in self.batchers:
             batcher.close(timeout=0)
 

@@ -50,6 +50,7 @@ def interactive_work(
         detector,
         engines,
         generate_for(summarization, scope) if summarization is not None else None,
+        scope,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from app.services.planning import checkpoint
 from app.services.sentences import Sentence, SourceText, Translated
 from app.text.protect import fallback_pieces, join_pieces, lost, needs_model, secure
 
@@ -39,6 +40,7 @@ def check(
     results: list[list[Translated]] = []
     lost_ones: list[Lost] = []
     for d, (document, outputs) in enumerate(zip(documents, drafts, strict=True)):
+        checkpoint()
         row = []
         for k, (sentence, (text, flags)) in enumerate(
             zip(document.sentences, outputs, strict=True)

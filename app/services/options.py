@@ -13,8 +13,8 @@ from functools import cached_property
 from types import MappingProxyType
 
 from app.core.errors import InvalidInput
+from app.text.entries import clean_term, refuse_protected
 from app.text.markup import FORMATS
-from app.text.normalize import normalize
 from app.text.terms import TermMatcher
 
 
@@ -40,10 +40,16 @@ class TextOptions:
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
             raise InvalidInput(f"format must be one of: {', '.join(FORMATS)}.")
-        glossary = {
-            _term(source, "glossary term"): _term(target, "glossary target")
-            for source, target in self.glossary.items()
-        }
+        glossary: dict[str, str] = {}
+        for source, target in self.glossary.items():
+            term = _term(source, "glossary term")
+            refuse_protected("glossary", term)
+            if term in glossary:
+                raise InvalidInput(
+                    f"The glossary term {term!r} is given twice (terms are compared with "
+                    "their spacing and invisible characters normalised); give it once."
+                )
+            glossary[term] = _term(target, "glossary target")
         object.__setattr__(self, "glossary", MappingProxyType(glossary))
         terms = (_term(term, "no_translate term") for term in self.no_translate)
         object.__setattr__(self, "no_translate", tuple(dict.fromkeys(terms)))
@@ -53,7 +59,14 @@ class TextOptions:
     def under(self, stored: Mapping[str, str]) -> TextOptions:
         """These options with a stored glossary's entries beneath the inline ones: for a
         term in both, the inline entry wins."""
-        return replace(self, glossary={**stored, **self.glossary})
+        kept: dict[str, str] = {}
+        for source, target in stored.items():
+            # Entries stored before terms were normalised: read the same way, and one
+            # that is now empty (only invisible characters) could never match anything.
+            term = clean_term(source)
+            if term:
+                kept.setdefault(term, target)
+        return replace(self, glossary={**kept, **self.glossary})
 
     @property
     def keep(self) -> frozenset[str]:
@@ -67,9 +80,11 @@ class TextOptions:
 
 
 def _term(value: str, what: str) -> str:
-    term = " ".join(normalize(value).split())
+    term = clean_term(value)
     if not term:
-        raise InvalidInput(f"A {what} is empty: every term needs some text.")
+        raise InvalidInput(
+            f"A {what} is empty (or only invisible characters): every term needs some text."
+        )
     return term
 
 

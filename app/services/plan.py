@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from app.services.planning import checkpoint
 from app.services.sentences import SourceText
 from app.text.chunk import fit_to_limit
 from app.text.quality import assess
@@ -59,6 +60,7 @@ def plan_translation(
         return index_of[unit]
 
     for doc in documents:
+        checkpoint()
         planned = []
         for paragraph, sentence in doc:
             tokens = counts[sentence]

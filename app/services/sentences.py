@@ -9,9 +9,11 @@ markup back, each run rendered with its marks around the translated words.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from app.services.planning import checkpoint
 from app.text import markup
 from app.text.markup.place import Anchor
 from app.text.markup.render import SentenceText, render_run, run_fragments
@@ -77,17 +79,18 @@ def prepare(
     """Read ``text`` (``text``, ``html`` or ``markdown``) as sentences with their spans;
     HTML elements named in ``keep`` stay untranslated."""
     if format == "text":
-        return SourceText(
-            [
-                Sentence(index, paragraph[start:end], spans)
-                for index, paragraph in enumerate(split_paragraphs(normalize(text)))
-                for start, end, spans in sentence_spans(paragraph, matcher)
-            ]
-        )
+        sentences = []
+        for index, paragraph in enumerate(split_paragraphs(normalize(text))):
+            checkpoint()
+            found = sentence_spans(paragraph, matcher)
+            sentences += [Sentence(index, paragraph[s:e], spans) for s, e, spans in found]
+        return SourceText(sentences)
     parts = markup.parse(text, format, keep)
+    checkpoint()
     sentences = []
     probes: list[str] = []
     for index, run in enumerate(markup.runs(parts)):
+        checkpoint()  # between runs: a request that gave up stops its planning here
         found = sentence_spans(run.text, matcher)
         sentences += [Sentence(index, run.text[s:e], spans, s, e) for s, e, spans in found]
         for fragments in run_fragments(run, [(s, e) for s, e, _ in found]):
@@ -103,18 +106,28 @@ def sentence_spans(paragraph: str, matcher: TermMatcher) -> list[tuple[int, int,
     for sentence in split_sentences(paragraph):
         bounds.append((position, position + len(sentence)))
         position += len(sentence) + 1
-    spans = matcher.find(paragraph)
+    spans = matcher.find(paragraph)  # in order, never overlapping
+    # The space after sentence i is at bounds[i][1]; a span over it joins the two.
+    gaps = [end for _, end in bounds[:-1]]
+    joined = [False] * len(gaps)
     for span in spans:
-        # The space after sentence i is at bounds[i][1]; a span over it joins the two.
-        crossed = [
-            i for i in range(len(bounds) - 1) if span.outer_start <= bounds[i][1] < span.outer_end
-        ]
-        for i in reversed(crossed):
-            bounds[i : i + 2] = [(bounds[i][0], bounds[i + 1][1])]
-    return [
-        (start, end, tuple(_shift(s, start) for s in spans if start <= s.outer_start < end))
-        for start, end in bounds
-    ]
+        index = bisect_left(gaps, span.outer_start)
+        while index < len(gaps) and gaps[index] < span.outer_end:
+            joined[index] = True
+            index += 1
+    merged = bounds[:1]
+    for index, bound in enumerate(bounds[1:]):
+        if joined[index]:
+            merged[-1] = (merged[-1][0], bound[1])
+        else:
+            merged.append(bound)
+    owned: list[list[Span]] = [[] for _ in merged]
+    starts = [start for start, _ in merged]
+    for span in spans:
+        owner = bisect_right(starts, span.outer_start) - 1
+        if owner >= 0 and span.outer_start < merged[owner][1]:
+            owned[owner].append(_shift(span, merged[owner][0]))
+    return [(start, end, tuple(found)) for (start, end), found in zip(merged, owned, strict=True)]
 
 
 def _shift(span: Span, by: int) -> Span:
@@ -138,9 +151,12 @@ def finish(
         ]
     rendered: list[str] = []
     shown: list[Shown] = []
-    pairs = list(zip(document.sentences, translated, strict=True))
+    by_run: dict[int, list[tuple[Sentence, Translated]]] = {}
+    for pair in zip(document.sentences, translated, strict=True):
+        by_run.setdefault(pair[0].paragraph, []).append(pair)
     for index, run in enumerate(markup.runs(document.parts)):
-        mine = [(s, t) for s, t in pairs if s.paragraph == index]
+        checkpoint()
+        mine = by_run.get(index, [])
         texts = [SentenceText(s.start, s.end, t.text, _anchors(t)) for s, t in mine]
         output, sentences = render_run(run, texts, probe)
         rendered.append(output)

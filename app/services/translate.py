@@ -25,8 +25,10 @@ from app.services.issues import KEPT_ENGLISH
 from app.services.mixed import english_units
 from app.services.options import PLAIN, TextOptions
 from app.services.plan import TokenCounter, TranslationPlan, plan_translation, sentence_outputs
+from app.services.planning import PlanningPool
 from app.services.retry import merge_retries, retry_options, units_to_retry
 from app.services.sentences import SourceText, Translated, finish, prepare
+from app.services.waiting import RequestScope
 from app.text import markup
 from app.text.normalize import normalize, split_paragraphs
 from app.text.segment import split_sentences
@@ -93,8 +95,10 @@ class TranslationPipeline:
         *,
         retry_degenerate: bool = True,
         on_sentences: Callable[[int], None] | None = None,
+        planner: PlanningPool | None = None,
     ) -> None:
         self.count_tokens = count_tokens
+        self.planner = planner  # where long texts are planned (the server's own pool)
         self.max_input_tokens = max_input_tokens
         self.options = options or GenerationOptions()
         self.retry_degenerate = retry_degenerate
@@ -122,27 +126,42 @@ class TranslationPipeline:
         run: GenerateUnits,
         options: TextOptions = PLAIN,
         detector: LanguageDetector | None = None,
+        scope: RequestScope | None = None,
     ) -> list[TranslationResult]:
         """Translate each text; paragraph breaks (or markup) kept, every sentence present
         once, every protected span and glossary target in the output. With a ``detector``
-        and ``options.keep_english``, English sentences come back as they are."""
-        if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
-            plan = self.plan(texts, options)
-        else:  # tokenising a long article takes milliseconds: keep the event loop free
-            plan = await asyncio.to_thread(self.plan, texts, options)
+        and ``options.keep_english``, English sentences come back as they are. Long texts
+        are read and put back together in the planning pool, within ``scope``'s deadline."""
+        size = sum(len(text) for text in texts)
+        plan = await self._offload(size > INLINE_PLAN_CHARS, scope, self.plan, texts, options)
+        many = len(plan.units) > INLINE_CHECK_UNITS
         kept: frozenset[int] = frozenset()
         if detector is not None and options.keep_english:
-            kept = await _checked(len(plan.units), english_units, plan.texts, plan.units, detector)
+            kept = await self._offload(
+                many, scope, english_units, plan.texts, plan.units, detector
+            )
         outputs = await self.run_units(plan.units, plan.unit_tokens, run, kept)
-        size = len(plan.units)
-        results, lost_ones, probes = await _checked(size, _verified, plan, outputs, kept)
+        results, lost_ones, probes = await self._offload(
+            many, scope, _verified, plan, outputs, kept
+        )
         if lost_ones:
             guard.rebuild(
                 results, lost_ones, await self.translate_pieces(guard.pieces(lost_ones), run)
             )
         if self.on_sentences is not None:
             self.on_sentences(sum(len(document.sentences) for document in plan.texts))
-        return await _checked(size, _results, plan.texts, results, probes)
+        return await self._offload(many, scope, _results, plan.texts, results, probes)
+
+    async def _offload(
+        self, heavy: bool, scope: RequestScope | None, work: Callable[..., T], *args: Any
+    ) -> T:
+        """``work(*args)``: inline when light (sub-millisecond); otherwise in the planning
+        pool when there is one, or a worker thread (the command line)."""
+        if not heavy:
+            return work(*args)
+        if self.planner is not None:
+            return await self.planner.run(scope, work, *args)
+        return await asyncio.to_thread(work, *args)
 
     async def translate_pieces(
         self, pieces: Sequence[str], run: GenerateUnits
@@ -184,14 +203,20 @@ class TranslationPipeline:
         )
         return await _checked(len(retried), merge_retries, units, outputs, retried, second)
 
-    def bind(self, run: GenerateUnits, detector: LanguageDetector | None = None) -> Translate:
+    def bind(
+        self,
+        run: GenerateUnits,
+        detector: LanguageDetector | None = None,
+        scope: RequestScope | None = None,
+    ) -> Translate:
         """``translate(texts, options)`` through one driver (e.g. bound to a request's
-        scope); ``detector`` finds the English sentences to keep."""
+        scope, whose deadline and client its planning keeps to as well); ``detector``
+        finds the English sentences to keep."""
 
         async def translate(
             texts: Sequence[str], options: TextOptions = PLAIN
         ) -> list[TranslationResult]:
-            return await self.translate(texts, run, options, detector)
+            return await self.translate(texts, run, options, detector, scope)
 
         return translate
 
@@ -252,7 +277,10 @@ async def _checked(units: int, check: Callable[..., T], *args: Any) -> T:
 
 
 def pipeline_for(
-    engine: Seq2SeqEngine, beam_size: int = 4, on_sentences: Callable[[int], None] | None = None
+    engine: Seq2SeqEngine,
+    beam_size: int = 4,
+    on_sentences: Callable[[int], None] | None = None,
+    planner: PlanningPool | None = None,
 ) -> TranslationPipeline:
     """The pipeline for a loaded translation engine: it splits text by that engine's
     tokenizer and input limit, and decodes with ``beam_size`` beams."""
@@ -261,6 +289,7 @@ def pipeline_for(
         engine.max_input_tokens,
         GenerationOptions(beam_size=beam_size),
         on_sentences=on_sentences,
+        planner=planner,
     )
 
 
@@ -285,6 +314,10 @@ def detection_text(text: str, options: TextOptions = PLAIN) -> str:
         return text
     parts = markup.parse(text, options.format, options.keep)
     return "\n\n".join(run.text for run in markup.runs(parts))
+
+
+def _detection_texts(texts: Sequence[str], options: TextOptions) -> list[str]:
+    return [detection_text(text, options) for text in texts]
 
 
 async def detect_languages(
@@ -312,7 +345,12 @@ async def translate_detected(
     (not ``auto``) skips detection, of texts and of English sentences alike."""
     if source_lang != "auto":
         options = replace(options, keep_english=False)
-    read = [detection_text(text, options) for text in texts] if source_lang == "auto" else texts
+    read: Sequence[str] = texts
+    if source_lang == "auto" and options.format != "text":
+        if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
+            read = _detection_texts(texts, options)
+        else:  # reading long markup takes a while: never on the event loop
+            read = await asyncio.to_thread(_detection_texts, texts, options)
     languages = await detect_languages(detector, read, source_lang)
     chosen = [i for i, lang in enumerate(languages) if lang in TRANSLATED_LANGUAGES]
     translated = await translate([texts[i] for i in chosen], options) if chosen else []

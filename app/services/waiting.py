@@ -7,9 +7,12 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from app.core.errors import DeadlineExceeded, WartaError
 from app.services.scheduling import Priority, QueuedRequest
+
+T = TypeVar("T")
 
 POLL_S = 0.25  # how often a waiting request checks its client and deadline
 
@@ -37,6 +40,14 @@ class RequestScope:
 
 async def wait_for_outputs(request: QueuedRequest, scope: RequestScope) -> list[str]:
     """Await a request's outputs, giving up at the deadline or when the client leaves."""
+    return await wait_within(request.future, scope)
+
+
+async def wait_within(
+    future: asyncio.Future[T], scope: RequestScope, also: Callable[[], None] | None = None
+) -> T:
+    """Await ``future``, giving up at the scope's deadline (504) or when its client leaves
+    (499); ``also`` is called at each check and may raise to give up too."""
     while True:
         timeout = POLL_S
         if scope.deadline is not None:
@@ -47,11 +58,13 @@ async def wait_for_outputs(request: QueuedRequest, scope: RequestScope) -> list[
                     "send less text per request or retry when the server is less busy."
                 )
             timeout = min(timeout, left)
-        done, _ = await asyncio.wait({request.future}, timeout=timeout)
+        done, _ = await asyncio.wait({future}, timeout=timeout)
         if done:
-            return request.future.result()
+            return future.result()
         if scope.disconnected is not None and await scope.disconnected():
             raise ClientDisconnected("The client closed the connection.")
+        if also is not None:
+            also()
 
 
 def settle_threadsafe(

@@ -15,6 +15,7 @@ from app.engines.loader import Engines
 from app.services.detect import LanguageDetector
 from app.services.summarize import Summarizer, summarizer_for
 from app.services.translate import GenerateUnits, Translate, TranslationPipeline
+from app.services.waiting import RequestScope
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,13 @@ def work_through(
     detector: LanguageDetector,
     engines: Engines,
     summary_run: GenerateUnits | None = None,
+    scope: RequestScope | None = None,
 ) -> Work:
     """``Work`` whose translations go through ``run`` and summaries through ``summary_run``
-    (their failures marked as the model's)."""
+    (their failures marked as the model's); a request's ``scope`` bounds its planning too."""
     summarizer = None
     if engines.summarization is not None and summary_run is not None:
         summarizer = summarizer_for(engines.summarization, engine_calls(summary_run))
     info = engines.translation.info
-    translate = pipeline.bind(engine_calls(run), detector)
+    translate = pipeline.bind(engine_calls(run), detector, scope)
     return Work(translate, summarizer, detector, info.name, info.engine)

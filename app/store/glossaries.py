@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Row, delete, insert, select, update
 from app.core.errors import InvalidInput
 from app.store.db import Store, owner_of
 from app.store.schema import glossaries, glossary_entries
-from app.text.entries import check_entries
+from app.text.entries import check_count, check_entries
 
 MAX_NAME_CHARS = 1024
 
@@ -50,10 +50,13 @@ def create_glossary(
     owner: str | None = None,
     source_lang: str = "id",
     target_lang: str = "en",
+    max_entries: int | None = None,
 ) -> GlossaryInfo:
-    """Store a new glossary; ``entries`` are checked (``InvalidInput`` names a bad term)."""
+    """Store a new glossary; ``entries`` are checked (``InvalidInput`` names a bad term,
+    ``TextTooLong`` says there are more than ``max_entries``)."""
     name = _check_name(name)
     checked = check_entries(entries)
+    check_count(checked, max_entries)
     now = store.clock()
     glossary_id = f"g-{uuid.uuid4().hex}"
     with store.write() as conn:
@@ -96,10 +99,15 @@ def get_glossary(store: Store, glossary_id: str, owner: str | None) -> Glossary 
 
 
 def replace_entries(
-    store: Store, glossary_id: str, owner: str | None, entries: Mapping[str, str]
+    store: Store,
+    glossary_id: str,
+    owner: str | None,
+    entries: Mapping[str, str],
+    max_entries: int | None = None,
 ) -> GlossaryInfo | None:
     """Replace all entries of the glossary; ``None`` when absent."""
     checked = check_entries(entries)
+    check_count(checked, max_entries)
     with store.write() as conn:
         if _row(conn, glossary_id, owner, lock=True) is None:
             return None
@@ -114,9 +122,11 @@ def update_glossary(
     *,
     name: str | None = None,
     merge: Mapping[str, str] | None = None,
+    max_entries: int | None = None,
 ) -> GlossaryInfo | None:
     """Rename and/or merge entries (DeepL v3 PATCH): a merged source term replaces the
-    target of an existing one, new terms go last. ``None`` when absent."""
+    target of an existing one, new terms go last; the merged glossary may hold at most
+    ``max_entries`` (counted inside the transaction). ``None`` when absent."""
     new_name = None if name is None else _check_name(name)
     checked = None if merge is None else check_entries(merge)
     with store.write() as conn:
@@ -129,7 +139,9 @@ def update_glossary(
                 .values(name=new_name, updated_at=store.clock())
             )
         if checked:
-            _rewrite(conn, store, glossary_id, _entries(conn, glossary_id) | checked)
+            merged = _entries(conn, glossary_id) | checked
+            check_count(merged, max_entries)
+            _rewrite(conn, store, glossary_id, merged)
         return _reread(conn, glossary_id)
 
 

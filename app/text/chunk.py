@@ -46,19 +46,38 @@ def _split(text: str, max_tokens: int, count: TokenCounter, level: int) -> list[
 
 
 def _pack(parts: list[str], max_tokens: int, count: TokenCounter) -> list[str]:
-    """Greedily join consecutive parts (with spaces) while the result still fits."""
+    """Greedily join consecutive parts (with spaces) while the result still fits.
+
+    Each part is counted once and a group's size is the sum of its parts' (less the
+    end-of-sequence tokens every count includes): counting each growing group again
+    made a long sentence of short parts quadratic. A group the sum misjudged (subword
+    merges across a space) is halved until its pieces fit.
+    """
+    overhead = count("")
     groups: list[str] = []
-    current = ""
+    current: list[str] = []
+    used = overhead
     for part in parts:
-        candidate = f"{current} {part}" if current else part
-        if current and count(candidate) > max_tokens:
-            groups.append(current)
-            current = part
-        else:
-            current = candidate
+        size = max(count(part) - overhead, 0)
+        if current and used + size > max_tokens:
+            groups += _checked_group(current, max_tokens, count)
+            current, used = [], overhead
+        current.append(part)
+        used += size
     if current:
-        groups.append(current)
+        groups += _checked_group(current, max_tokens, count)
     return groups
+
+
+def _checked_group(parts: list[str], max_tokens: int, count: TokenCounter) -> list[str]:
+    """The group, or its halves (again as needed) where the summed counts misjudged it."""
+    group = " ".join(parts)
+    if len(parts) == 1 or count(group) <= max_tokens:
+        return [group]
+    middle = len(parts) // 2
+    return _checked_group(parts[:middle], max_tokens, count) + _checked_group(
+        parts[middle:], max_tokens, count
+    )
 
 
 def _split_chars(text: str, max_tokens: int, count: TokenCounter) -> list[str]:

@@ -1,10 +1,12 @@
 """Glossary entry lists: parse TSV/CSV uploads, check entries, format them as TSV.
 
 The rules are DeepL's: one ``source<TAB>target`` (or ``source,target``) pair per line,
-blank lines ignored, surrounding whitespace trimmed, no empty term, no control
-character or line break inside a term, no source term twice. A CSV line may carry two
-more fields, the pair's source and target language, which must then be the glossary's.
-Every error names the line (or the term) and says how to fix it.
+blank lines ignored, no control character or line break inside a term, no empty term,
+no source term twice, each term read as texts are (``clean_term``: NFC, zero-width
+characters removed, whitespace collapsed) before the last two checks. A source term
+that is a URL, e-mail address, @mention or #hashtag is refused: it is never translated.
+A CSV line may carry two more fields, the pair's source and target language, which
+must then be the glossary's. Every error names the line (or the term) and says how to fix it.
 """
 
 from __future__ import annotations
@@ -17,12 +19,20 @@ from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from app.core.errors import InvalidInput, TextTooLong
+from app.text.normalize import normalize
+from app.text.terms import pattern_spans
 
 EntriesFormat = Literal["tsv", "csv"]
 
 MAX_ENTRIES_BYTES = 10 * 1024 * 1024
 MAX_TERM_CHARS = 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_KINDS = {
+    "url": "a URL",
+    "email": "an e-mail address",
+    "mention": "an @mention",
+    "hashtag": "a #hashtag",
+}
 
 
 def parse_entries(
@@ -53,6 +63,16 @@ def check_entries(entries: Mapping[str, str]) -> dict[str, str]:
     _check_size("".join(f"{source}\t{target}\n" for source, target in entries.items()))
     rows = ((f"entry {source!r}", [source, target]) for source, target in entries.items())
     return _collect(rows)
+
+
+def check_count(entries: Mapping[str, str], limit: int | None) -> None:
+    """413 when a glossary would hold more than ``limit`` entries (WARTA_GLOSSARY_MAX_ENTRIES):
+    every translation with it matches all of its terms."""
+    if limit is not None and len(entries) > limit:
+        raise TextTooLong(
+            f"The glossary has {len(entries)} entries; the limit is {limit} "
+            "(WARTA_GLOSSARY_MAX_ENTRIES). Split it into several glossaries."
+        )
 
 
 def format_tsv(entries: Mapping[str, str]) -> str:
@@ -136,17 +156,40 @@ def _collect(rows: Iterable[tuple[str, list[str]]]) -> dict[str, str]:
 def _term(where: str, role: str, raw: object) -> str:
     if not isinstance(raw, str):
         raise InvalidInput(f"{where}: the {role} term must be a string")
-    term = raw.strip()
-    if not term:
-        raise InvalidInput(f"{where}: the {role} term is empty")
-    if len(term) > MAX_TERM_CHARS:
-        raise InvalidInput(
-            f"{where}: the {role} term has {len(term)} characters; the limit is {MAX_TERM_CHARS}"
-        )
-    bad = next((ch for ch in term if unicodedata.category(ch) in {"Cc", "Zl", "Zp"}), None)
+    stripped = raw.strip()
+    bad = next((ch for ch in stripped if unicodedata.category(ch) in {"Cc", "Zl", "Zp"}), None)
     if bad is not None:
         raise InvalidInput(
             f"{where}: the {role} term contains the control character U+{ord(bad):04X}; "
             "remove tabs, line breaks and other control characters from terms"
         )
+    term = clean_term(stripped)
+    if not term:
+        raise InvalidInput(f"{where}: the {role} term is empty (or only invisible characters)")
+    if len(term) > MAX_TERM_CHARS:
+        raise InvalidInput(
+            f"{where}: the {role} term has {len(term)} characters; the limit is {MAX_TERM_CHARS}"
+        )
+    if role == "source":
+        refuse_protected(where, term)
     return term
+
+
+def clean_term(value: str) -> str:
+    """A term as texts are read before matching: NFC, invisible (zero-width) characters
+    removed, plain quotes and spaces, whitespace collapsed to single spaces. Every way a
+    term comes in (stored glossaries, DeepL dictionaries, inline ``glossary`` and
+    ``no_translate``) uses it, so "Bank  Indonesia" and "Bank Indonesia" are one term."""
+    return " ".join(normalize(value).split())
+
+
+def refuse_protected(where: str, term: str) -> None:
+    """422 for a glossary term that is a URL, e-mail address, @mention or #hashtag: those
+    always come back unchanged, so an entry for one could never be applied."""
+    for span in pattern_spans(term):
+        if span.start == 0 and span.end >= len(term):
+            raise InvalidInput(
+                f"{where}: the source term {term!r} is {_KINDS[span.kind]}, which always "
+                "comes back unchanged, so a glossary cannot translate it; leave it out "
+                "(or put the words around it in the term)"
+            )

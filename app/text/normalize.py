@@ -93,6 +93,16 @@ def repair(text: str) -> str:
     return ftfy.fix_text(text, normalization="NFC")
 
 
+def unify_line_endings(text: str) -> str:
+    """Every line ending as ``\\n``: CRLF and a bare CR (old Mac files, some editors) too.
+
+    Markup is read line by line, and CommonMark counts a bare CR as a line ending where
+    Python's ``find("\\n")`` does not; reading both the same way is what keeps a
+    Markdown block's lines where the parser says they are.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Split normalised text into paragraphs.
 

@@ -102,40 +102,38 @@ def _substitute(source: str, spans: Sequence[Span], output: str) -> str:
     return text
 
 
-def _protected_regions(spans: Sequence[Span], text: str) -> list[tuple[int, int]]:
-    return [
-        (start, start + len(span.target))
-        for span in spans
-        if span.protected
-        for start in occurrences(text, span.target)
-    ]
+def _protected_regions(spans: Sequence[Span], text: str) -> bytearray:
+    """1 for each character of ``text`` inside an occurrence of a protected target."""
+    inside = bytearray(len(text) + 1)
+    for target in {span.target for span in spans if span.protected}:
+        for start in occurrences(text, target):
+            inside[start : start + len(target)] = b"\x01" * len(target)
+    return inside
 
 
 def _free_matches(
-    pattern: re.Pattern[str], text: str, regions: list[tuple[int, int]]
+    pattern: re.Pattern[str], text: str, regions: bytearray
 ) -> list[re.Match[str]]:
-    return [
-        m
-        for m in pattern.finditer(text)
-        if not any(m.start() < end and start < m.end() for start, end in regions)
-    ]
+    return [m for m in pattern.finditer(text) if not any(regions[m.start() : m.end()])]
 
 
 def _claim(spans: Sequence[Span], text: str) -> tuple[list[Placement], list[Span]]:
     """One occurrence of its target per span, none shared (longest targets first, so a
-    short target is not taken from inside a longer one); and the spans left without."""
-    taken: list[tuple[int, int]] = []
+    short target is not taken from inside a longer one); and the spans left without.
+
+    Each distinct target is looked up once, and each span walks on through its target's
+    occurrences, so a sentence of many spans costs about its length times its targets.
+    """
+    taken = bytearray(len(text) + 1)  # 1 where a claimed occurrence covers the character
+    found: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    cursor: dict[tuple[str, ...], int] = {}
     claimed: dict[int, tuple[int, int]] = {}
     for index in sorted(range(len(spans)), key=lambda i: (-len(spans[i].target), i)):
-        free = [
-            (start, start + len(form))
-            for form in forms(spans[index])
-            for start in occurrences(text, form)
-            if not any(start < e and s < start + len(form) for s, e in taken)
-        ]
-        if free:
-            claimed[index] = min(free)
-            taken.append(claimed[index])
+        span_forms = forms(spans[index])
+        free = _first_free(span_forms, text, found, cursor, taken)
+        if free is not None:
+            claimed[index] = free
+            taken[free[0] : free[1]] = b"\x01" * (free[1] - free[0])
     # Spans with the same target take its occurrences in source order.
     by_target: dict[str, list[int]] = {}
     for index in claimed:
@@ -147,6 +145,31 @@ def _claim(spans: Sequence[Span], text: str) -> tuple[list[Placement], list[Span
             placements[index] = Placement(spans[index], *where)
     missing = [span for index, span in enumerate(spans) if index not in claimed]
     return [placements[i] for i in sorted(placements)], missing
+
+
+def _first_free(
+    span_forms: tuple[str, ...],
+    text: str,
+    found: dict[tuple[str, ...], list[tuple[int, int]]],
+    cursor: dict[tuple[str, ...], int],
+    taken: bytearray,
+) -> tuple[int, int] | None:
+    """The leftmost unclaimed occurrence of any of ``span_forms``. Occurrences skipped
+    once stay skipped (claims only grow), so the search resumes where it stopped."""
+    candidates = found.get(span_forms)
+    if candidates is None:
+        candidates = found[span_forms] = sorted(
+            (start, start + len(form)) for form in span_forms for start in occurrences(text, form)
+        )
+    position = cursor.get(span_forms, 0)
+    while position < len(candidates):
+        start, end = candidates[position]
+        if not any(taken[start:end]):
+            cursor[span_forms] = position
+            return start, end
+        position += 1
+    cursor[span_forms] = position
+    return None
 
 
 def fallback_pieces(source: str, spans: Sequence[Span]) -> list[str]:

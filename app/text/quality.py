@@ -26,6 +26,7 @@ _NAME = re.compile(r"\b[A-Z][A-Za-z'-]*\b")
 MIN_CHARS_FOR_RATIO = 20  # short titles and names translate to anything
 LENGTH_RATIO_BOUNDS = (0.35, 3.0)  # English/Indonesian characters in news is about 0.9-1.1
 ECHO_SIMILARITY = 0.85
+ECHO_CHARS = 600  # source and translation together; longer ones are compared by words
 MAX_REPEATS = 3  # the same n-gram three times in a row is degenerate
 
 
@@ -116,8 +117,15 @@ def summary_repeats(summary: str) -> bool:
 
 
 def _echoes(source: str, translation: str) -> bool:
-    # Case-sensitive on purpose: an echoed source keeps its exact casing.
-    return SequenceMatcher(None, source, translation, autojunk=False).ratio() >= ECHO_SIMILARITY
+    # Case-sensitive on purpose: an echoed source keeps its exact casing. ratio() is
+    # quadratic in a unit's length (seconds for a long repetitive one), so a long unit is
+    # measured by the words it shares with its source, in any order: linear, and never
+    # below what ratio() would say of the same words.
+    if len(source) + len(translation) > ECHO_CHARS:
+        words = SequenceMatcher(None, source.split(), translation.split(), autojunk=False)
+        return words.quick_ratio() >= ECHO_SIMILARITY
+    matcher = SequenceMatcher(None, source, translation, autojunk=False)
+    return matcher.quick_ratio() >= ECHO_SIMILARITY and matcher.ratio() >= ECHO_SIMILARITY
 
 
 def severity(flags: tuple[str, ...]) -> int:

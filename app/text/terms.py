@@ -20,6 +20,7 @@ PREFIXES = ("di", "ke", "dari")  # written with a hyphen before a name: "di-Jaka
 PROTECTED_KINDS = ("url", "email", "mention", "hashtag", "no_translate")
 
 _SUFFIX = re.compile(r"-?(?:" + "|".join(SUFFIXES) + r")(?!\w)", re.IGNORECASE)
+_PREFIX_CHARS = max(map(len, PREFIXES)) + 2  # "dari-" and the character before it
 _PREFIX = re.compile(r"(?<!\w)(" + "|".join(PREFIXES) + r")-$", re.IGNORECASE)
 _URL = re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -64,19 +65,24 @@ class _Entry:
 
 
 class TermMatcher:
-    """Finds every span a sentence must carry over; built once per set of options."""
+    """Finds every span a sentence must carry over; built once per set of options.
+
+    The terms are kept in a trie over their case-folded characters, so a text is matched
+    by walking the trie from each word start (and from each character that some term
+    starts with, for terms that begin with a symbol): the work is the text's length
+    times the length of the longest term prefix it shares, whatever the number of terms.
+    """
 
     def __init__(self, glossary: Mapping[str, str], no_translate: Iterable[str]) -> None:
-        self._by_word: dict[str, list[_Entry]] = {}
-        self._by_char: dict[str, list[_Entry]] = {}
+        self._words = _Node()  # terms that begin with a word character
+        self._symbols = _Node()  # terms that begin with anything else ("#", "(", "$")
+        self._empty = True
         entries = [_entry(term, "glossary", target) for term, target in glossary.items()]
         entries += [_entry(term, "no_translate", term) for term in no_translate]
-        for entry in sorted(entries, key=lambda e: -len(e.term)):
-            first = _WORD.match(entry.term)
-            if first:
-                self._by_word.setdefault(first.group().lower(), []).append(entry)
-            else:
-                self._by_char.setdefault(entry.term[0], []).append(entry)
+        for entry in entries:
+            root = self._words if _is_word_char(entry.term[0]) else self._symbols
+            root.add(_fold(entry.term), entry)
+            self._empty = False
 
     def find(self, text: str) -> list[Span]:
         """Non-overlapping spans in ``text``, in order (the longest wins an overlap)."""
@@ -84,28 +90,60 @@ class TermMatcher:
 
     def _term_spans(self, text: str) -> list[Span]:
         spans: list[Span] = []
-        if not (self._by_word or self._by_char):
+        if self._empty:
             return spans
-        for word in _WORD.finditer(text):
-            for entry in self._candidates(word.group().lower()):
-                span = _match_at(text, word.start(), entry)
-                if span is not None:
-                    spans.append(span)
-                    break
-        for index, char in enumerate(text):
-            for entry in self._by_char.get(char, ()):
-                span = _match_at(text, index, entry)
+        folded = _fold(text)
+        starts = [(word.start(), self._words) for word in _WORD.finditer(text)]
+        firsts = self._symbols.children
+        if firsts:
+            starts += [(i, self._symbols) for i, char in enumerate(folded) if char in firsts]
+            starts.sort(key=lambda pair: pair[0])
+        for start, root in starts:
+            for entry in root.prefixes(folded, start):
+                span = _match_at(text, start, entry)
                 if span is not None:
                     spans.append(span)
                     break
         return spans
 
-    def _candidates(self, word: str) -> list[_Entry]:
-        found = list(self._by_word.get(word, ()))
-        for suffix in SUFFIXES:  # "KPKnya": the entry is filed under "kpk"
-            if word.endswith(suffix) and len(word) > len(suffix):
-                found += self._by_word.get(word[: -len(suffix)], ())
-        return sorted(found, key=lambda e: -len(e.term))
+
+class _Node:
+    """A trie node: the entries whose folded term ends here, and the next characters."""
+
+    __slots__ = ("children", "entries")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.entries: list[_Entry] = []
+
+    def add(self, key: str, entry: _Entry) -> None:
+        node = self
+        for char in key:
+            node = node.children.setdefault(char, _Node())
+        node.entries.append(entry)
+
+    def prefixes(self, folded: str, start: int) -> list[_Entry]:
+        """Entries whose folded term starts ``folded`` at ``start``, longest first."""
+        found: list[list[_Entry]] = []
+        node: _Node | None = self
+        position = start
+        while node is not None:
+            if node.entries:
+                found.append(node.entries)
+            if position == len(folded):
+                break
+            node = node.children.get(folded[position])
+            position += 1
+        return [entry for entries in reversed(found) for entry in entries]
+
+
+def _fold(text: str) -> str:
+    """Lower case, one character for one (the few whose lower case is longer stay), so
+    offsets in the folded text are offsets in the text."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _entry(term: str, kind: str, target: str) -> _Entry:
@@ -132,7 +170,9 @@ def _match_at(text: str, start: int, entry: _Entry) -> Span | None:
     elif end < len(text) and text[end] == "-":
         suffix = _SUFFIX.match(text, end)
         outer_end = suffix.end() if suffix else end
-    prefix = _PREFIX.search(text, 0, start) if entry.term[0].isalnum() else None
+    prefix = None
+    if entry.term[0].isalnum():  # only the few characters before the term can be one
+        prefix = _PREFIX.search(text, max(0, start - _PREFIX_CHARS), start)
     target = surface if entry.kind == "no_translate" else entry.target
     return Span(
         start,

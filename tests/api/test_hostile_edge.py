@@ -26,8 +26,8 @@ from tests.api.edge import (
     wait_for_metric,
 )
 from tests.api.live import Answer, LiveServer
-from tests.servers import ROOT
 from tests.api.test_hostile import HARGA, POLISI
+from tests.servers import ROOT
 
 __all__ = ["edge_server"]  # the fixture, used by name
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from app.engines.tiny import PAIRS
-from tests.servers import model_env
 from tests.jobs.test_local_glossary import _batch
+from tests.servers import model_env
 
 LOSSY = "Harga beras naik menjadi Rp14.500 per kilogram."
 

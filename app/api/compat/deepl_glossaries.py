@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from fastapi import Request, Response
@@ -26,6 +27,7 @@ from app.api.compat.deepl_base import (
     source_language,
 )
 from app.api.compat.params import body_doc, read_params, validate
+from app.api.deps import SettingsDep
 from app.api.jobs import StoreDep
 from app.api.routes import _summaries_from_docstrings
 from app.core.errors import NotFound
@@ -159,7 +161,7 @@ async def glossary_entries(
 
 
 async def _create(
-    store: Store, account: str, name: str, pair: tuple[str, dict[str, str]]
+    store: Store, account: str, name: str, pair: tuple[str, dict[str, str]], max_entries: int
 ) -> GlossaryInfo:
     """Store a new glossary of ``account`` from its (source language, entries)."""
     source, entries = pair
@@ -171,6 +173,7 @@ async def _create(
         owner=account,
         source_lang=source,
         target_lang="en",
+        max_entries=max_entries,
     )
 
 
@@ -178,10 +181,13 @@ async def _create(
 
 
 @router.post("/v2/glossaries", status_code=201, openapi_extra=body_doc(NewGlossaryV2))
-async def create_v2(request: Request, store: StoreDep, account: Account) -> dict[str, Any]:
+async def create_v2(
+    request: Request, store: StoreDep, account: Account, settings: SettingsDep
+) -> dict[str, Any]:
     """Create a glossary from TSV or CSV entries (DeepL API v2): 201 with its info."""
     body = validate(NewGlossaryV2, await read_params(request), MISSING, INVALID)
-    return v2_info(await _create(store, account, body.name, read_entries(body)))
+    pair = read_entries(body)
+    return v2_info(await _create(store, account, body.name, pair, settings.glossary_max_entries))
 
 
 @router.get("/v2/glossaries")
@@ -234,11 +240,13 @@ def _only_pair(dictionaries: list[Dictionary]) -> Dictionary:
 
 
 @router.post("/v3/glossaries", status_code=201, openapi_extra=body_doc(NewGlossaryV3))
-async def create_v3(request: Request, store: StoreDep, account: Account) -> dict[str, Any]:
+async def create_v3(
+    request: Request, store: StoreDep, account: Account, settings: SettingsDep
+) -> dict[str, Any]:
     """Create a glossary with one dictionary (DeepL API v3): 201 with its info."""
     body = validate(NewGlossaryV3, await read_params(request), MISSING, INVALID)
     pair = read_entries(_only_pair(body.dictionaries))
-    return v3_info(await _create(store, account, body.name, pair))
+    return v3_info(await _create(store, account, body.name, pair, settings.glossary_max_entries))
 
 
 @router.get("/v3/glossaries")
@@ -283,7 +291,7 @@ async def entries_v3(
 
 @router.patch("/v3/glossaries/{glossary_id}", openapi_extra=body_doc(GlossaryChangeV3))
 async def update_v3(
-    request: Request, glossary_id: str, store: StoreDep, account: Account
+    request: Request, glossary_id: str, store: StoreDep, account: Account, settings: SettingsDep
 ) -> dict[str, Any]:
     """Rename a glossary and/or merge entries into its dictionary."""
     body = validate(GlossaryChangeV3, await read_params(request), MISSING, INVALID)
@@ -294,7 +302,12 @@ async def update_v3(
         _check_pair(glossary, dictionary.source_lang, dictionary.target_lang)
         merge = read_entries(dictionary)[1]
     info = await asyncio.to_thread(
-        update_glossary, store, glossary_id, account, name=body.name, merge=merge
+        partial(update_glossary, max_entries=settings.glossary_max_entries),
+        store,
+        glossary_id,
+        account,
+        name=body.name,
+        merge=merge,
     )
     if info is None:
         raise NotFound(f"Glossary not found: {glossary_id}.")
@@ -303,14 +316,15 @@ async def update_v3(
 
 @router.put("/v3/glossaries/{glossary_id}/dictionaries", openapi_extra=body_doc(Dictionary))
 async def replace_v3(
-    request: Request, glossary_id: str, store: StoreDep, account: Account
+    request: Request, glossary_id: str, store: StoreDep, account: Account, settings: SettingsDep
 ) -> dict[str, Any]:
     """Replace the entries of the glossary's dictionary."""
     body = validate(Dictionary, await read_params(request), MISSING, INVALID)
     glossary = await find(store, glossary_id, account)
     _check_pair(glossary, body.source_lang, body.target_lang)
     entries = read_entries(body)[1]
-    info = await asyncio.to_thread(replace_entries, store, glossary_id, account, entries)
+    limit = settings.glossary_max_entries
+    info = await asyncio.to_thread(replace_entries, store, glossary_id, account, entries, limit)
     if info is None:
         raise NotFound(f"Glossary not found: {glossary_id}.")
     return v3_dictionary(info)

@@ -8,13 +8,18 @@ from collections.abc import Sequence
 from app.text.markup.html import parse_html
 from app.text.markup.markdown import parse_markdown
 from app.text.markup.runs import Part, Run
+from app.text.normalize import unify_line_endings
 
 FORMATS = ("text", "html", "markdown")
 
 
 def parse(source: str, format: str, keep: frozenset[str] = frozenset()) -> list[Part]:
     """The verbatim parts and translatable runs of an ``html`` or ``markdown`` text;
-    HTML elements named in ``keep`` (lower-case) stay untranslated."""
+    HTML elements named in ``keep`` (lower-case) stay untranslated.
+
+    Line endings are read as ``\\n`` (CRLF and bare CR included), so the markup comes
+    back with ``\\n`` line endings."""
+    source = unify_line_endings(source)
     if format == "html":
         return parse_html(source, keep)
     if format == "markdown":

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+from bisect import bisect_left
 
 from app.text.markup.runs import LayoutBuilder, Part
 
@@ -30,7 +32,8 @@ VERBATIM = frozenset(
 ATOMS = frozenset("code kbd samp var".split())
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)")  # a tag's start; tag_close finds its end
+_STOPS = re.compile(r"[>\"']")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _CDATA = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|\Z)", re.DOTALL)
 _DECLARATION = re.compile(r"<[!?][^>]*>?")
@@ -92,12 +95,14 @@ def classify_tag(
         if found:
             return found.end(), "point", "", ""
     found = _TAG.match(source, position, end)
-    if found is None:
+    close = tag_close(source, found.end(), end) if found else None
+    if found is None or close is None:
         declaration = _DECLARATION.match(source, position, end)
         return (declaration.end(), "boundary", "", "") if declaration else None
-    closing, name, attributes = found.group(1) == "/", found.group(2).lower(), found.group(3)
+    closing, name, attributes = found.group(1) == "/", found.group(2).lower(), ""
+    attributes, tag_end = source[found.end() : close], close + 1
     if closing:
-        return found.end(), ("boundary" if name in BLOCK else "close"), name, ""
+        return tag_end, ("boundary" if name in BLOCK else "close"), name, ""
     void = name in VOID or attributes.rstrip().endswith("/")
     kept = (
         name in VERBATIM
@@ -106,30 +111,84 @@ def classify_tag(
         or bool(_NO_TRANSLATE.search(attributes))
     )
     if kept and not void:
-        close_start, close_end = element_end(source, name, found.end(), end)
+        close_start, close_end = element_end(source, name, tag_end, end)
         if name in VERBATIM or name in BLOCK:
             return close_end, "verbatim", name, ""
-        inner = source[found.end() : close_start]
+        inner = source[tag_end:close_start]
         return close_end, "point", name, html.unescape(_VISIBLE_TAG.sub("", inner))
     if name in BLOCK:
-        return found.end(), "boundary", name, ""
-    return found.end(), ("point" if void else "open"), name, ""
+        return tag_end, "boundary", name, ""
+    return tag_end, ("point" if void else "open"), name, ""
 
 
 def element_end(source: str, name: str, position: int, end: int) -> tuple[int, int]:
     """(start, end) of the tag closing the element ``name`` whose content starts at
     ``position``, counting nested elements of the same name; the end of the text when
     it is never closed (then all of it stays as it is)."""
-    pattern = re.compile(r"<(/?)" + re.escape(name) + r"\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I)
+    pattern = re.compile(r"<(/?)" + re.escape(name) + r"\b", re.I)
     depth = 1
+    after = position  # a tag's name inside an earlier tag's attributes is not a tag
     for found in pattern.finditer(source, position, end):
+        close = tag_close(source, found.end(), end) if found.start() >= after else None
+        if close is None:
+            continue
+        after = close + 1
         if found.group(1):
             depth -= 1
             if depth == 0:
-                return found.start(), found.end()
-        elif not found.group(2).rstrip().endswith("/"):
+                return found.start(), close + 1
+        elif not source[found.end() : close].rstrip().endswith("/"):
             depth += 1
     return end, end
+
+
+def tag_close(source: str, position: int, end: int) -> int | None:
+    """Where the ``>`` ending a tag is, when its attributes start at ``position`` (a
+    quoted value may hold ``>``); ``None`` when it does not end before ``end``.
+
+    The answer from each quote or ``>`` is kept for the text, so text full of tags that
+    never close is read once, not once for every ``<`` in it."""
+    scan = _scan_for(source)
+    index = bisect_left(scan.stops, position)
+    path: list[int] = []
+    while index not in scan.memo:
+        path.append(index)
+        if index == len(scan.stops):
+            scan.memo[index] = None
+            break
+        stop = scan.stops[index]
+        char = source[stop]
+        if char == ">":
+            scan.memo[index] = stop
+            break
+        pair = source.find(char, stop + 1)
+        if pair < 0:
+            scan.memo[index] = None
+            break
+        index = bisect_left(scan.stops, pair + 1)
+    found = scan.memo[index]
+    for step in path:
+        scan.memo[step] = found
+    return found if found is not None and found < end else None
+
+
+class _Scan:
+    """One text's quotes and ``>``s, and where the tag reading from each of them ends."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.stops = [found.start() for found in _STOPS.finditer(source)]
+        self.memo: dict[int, int | None] = {}
+
+
+_scans = threading.local()  # planning runs in several threads, each on its own text
+
+
+def _scan_for(source: str) -> _Scan:
+    scan: _Scan | None = getattr(_scans, "last", None)
+    if scan is None or scan.source is not source:
+        scan = _scans.last = _Scan(source)
+    return scan
 
 
 def feed_text(builder: LayoutBuilder, start: int, end: int) -> None:

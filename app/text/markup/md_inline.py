@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import string
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -70,7 +71,8 @@ def _scan(
             tokens.append(Token("break", position, gaps[position]))
             position = gaps[position]
             continue
-        limit = next((g for g in breaks if g > position), end)
+        following = bisect_right(breaks, position)
+        limit = breaks[following] if following < len(breaks) else end
         special = _SPECIAL.search(source, position, limit)
         stop = special.start() if special else limit
         if stop > position:

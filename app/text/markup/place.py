@@ -10,15 +10,18 @@ between the nearest placed marks, moved to a word boundary (and reported as esti
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from app.text.markup.monotone import best_monotone
 from app.text.markup.runs import has_letters
 from app.text.markup.words import is_boundary, snap, word_end
 
 Probe = Callable[[str], "str | None"]  # a fragment's own translation, if one was made
 
 EDGE, ANCHOR, FOUND = 3, 3, 2  # how much each kind of evidence weighs
+PROBE_CHARS = 300  # longer wrapped texts are placed by their ends' other evidence
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,10 @@ def place_marks(
             edge = slot.offset in (anchor.src_start, anchor.src_end)
             if anchor.src_start <= slot.offset <= anchor.src_end and (anchor.exact or edge):
                 candidates[index].append((anchor.map(slot.offset), ANCHOR))
+    found = _Occurrences(output)
     for index, slot in enumerate(slots):
         wrapped = _wrapped(slots, index, len(source))
-        hit = _locate(source, output, wrapped, probe) if wrapped else None
+        hit = _locate(source, output, wrapped, probe, found) if wrapped else None
         if hit is not None:
             if slot.kind == "open":
                 candidates[index].append((hit[0], FOUND))
@@ -84,7 +88,7 @@ def place_marks(
                 candidates[closing].append((hit[1], FOUND))
     for index, options in enumerate(candidates):
         options[:] = [(q, w) for q, w in options if _free(q, blocked[index])]
-    positions, estimated = _fill(source, output, slots, _monotone(candidates), blocked)
+    positions, estimated = _fill(source, output, slots, best_monotone(candidates), blocked)
     return _widen(output, slots, positions, blocked), estimated
 
 
@@ -93,11 +97,13 @@ def _free(q: int, blocked: Sequence[tuple[int, int]]) -> bool:
 
 
 def fragments(source: str, slots: Sequence[Slot]) -> list[str]:
-    """Texts wrapped by tags in this sentence whose translations help place them."""
+    """Texts wrapped by tags in this sentence whose translations help place them: those
+    of at most ``PROBE_CHARS`` (nested tags wrap ever longer texts, and translating each
+    of them again would cost the square of the sentence)."""
     found = []
     for index in range(len(slots)):
         wrapped = _wrapped(slots, index, len(source))
-        if wrapped is not None:
+        if wrapped is not None and wrapped[1] - wrapped[0] <= PROBE_CHARS:
             found.append(source[wrapped[0] : wrapped[1]].strip())
     return found
 
@@ -119,10 +125,13 @@ def _wrapped(slots: Sequence[Slot], index: int, length: int) -> tuple[int, int] 
 
 
 def _locate(
-    source: str, output: str, wrapped: tuple[int, int], probe: Probe
+    source: str, output: str, wrapped: tuple[int, int], probe: Probe, found: _Occurrences
 ) -> tuple[int, int] | None:
     """Where the wrapped text, or its own translation, occurs in the output (the
-    occurrence nearest its proportional place)."""
+    occurrence nearest its proportional place). A text over ``PROBE_CHARS`` is not looked
+    for: cutting and searching each of many nested ones costs the square of the sentence."""
+    if wrapped[1] - wrapped[0] > PROBE_CHARS:
+        return None
     fragment = source[wrapped[0] : wrapped[1]]
     core = fragment.strip()
     if not has_letters(core):
@@ -131,19 +140,41 @@ def _locate(
     for needle, fold in ((core, False), (_clean_probe(core, probe(core)), True)):
         if not needle:
             continue
-        haystack = output.lower() if fold else output
-        target = needle.lower() if fold else needle
-        starts = [
-            i
-            for i in range(len(haystack))
-            if haystack.startswith(target, i)
-            and is_boundary(output, i)
-            and is_boundary(output, i + len(target))
-        ]
+        starts = found.starts(needle, fold)
         if starts:
-            start = min(starts, key=lambda i: (abs(i - expected), i))
+            start = _nearest(starts, expected)
             return start, start + len(needle)
     return None
+
+
+class _Occurrences:
+    """Whole-word occurrences of needles in one output, each needle looked up once."""
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+        self.lower = output.lower() if len(output.lower()) == len(output) else output
+        self.cache: dict[tuple[str, bool], list[int]] = {}
+
+    def starts(self, needle: str, fold: bool) -> list[int]:
+        key = (needle, fold)
+        if key not in self.cache:
+            haystack, target = (self.lower, needle.lower()) if fold else (self.output, needle)
+            found = []
+            start = haystack.find(target)
+            while start >= 0:
+                end = start + len(target)
+                if is_boundary(self.output, start) and is_boundary(self.output, end):
+                    found.append(start)
+                start = haystack.find(target, start + 1)
+            self.cache[key] = found
+        return self.cache[key]
+
+
+def _nearest(starts: list[int], expected: float) -> int:
+    """The start nearest ``expected`` (the earlier of two as near), by bisection."""
+    index = bisect_left(starts, expected)
+    near = starts[max(0, index - 1) : index + 1]
+    return min(near, key=lambda i: (abs(i - expected), i))
 
 
 def _clean_probe(fragment: str, translation: str | None) -> str:
@@ -154,36 +185,6 @@ def _clean_probe(fragment: str, translation: str | None) -> str:
     if fragment[-1:] not in ".!?":
         out = out.rstrip(".!?").rstrip()
     return out
-
-
-def _monotone(candidates: list[list[tuple[int, int]]]) -> list[int | None]:
-    """For each slot one candidate position or none, positions never decreasing, with the
-    greatest total weight."""
-    steps: list[dict[int, tuple[int, int, int | None]]] = []
-    states: dict[int, tuple[int, int, int | None]] = {-1: (0, -1, None)}
-    for options in candidates:
-        nxt: dict[int, tuple[int, int, int | None]] = {}
-        for last, (score, _, _) in states.items():
-            _keep(nxt, last, (score, last, None))
-            for position, weight in options:
-                if position >= last:
-                    _keep(nxt, position, (score + weight, last, position))
-        steps.append(nxt)
-        states = nxt
-    chosen: list[int | None] = []
-    last = max(states, key=lambda k: (states[k][0], -k))
-    for step in reversed(steps):
-        _, previous, choice = step[last]
-        chosen.append(choice)
-        last = previous
-    return chosen[::-1]
-
-
-def _keep(
-    states: dict[int, tuple[int, int, int | None]], key: int, value: tuple[int, int, int | None]
-) -> None:
-    if key not in states or value[0] > states[key][0]:
-        states[key] = value
 
 
 def _fill(
@@ -197,16 +198,21 @@ def _fill(
     neighbours, at a word boundary, keeping the order."""
     positions: list[int] = []
     estimated = False
+    # The next placed slot after each one, found from the right once.
+    following: list[tuple[int, int]] = []
+    right = (len(source), len(output))
+    for slot, placed in zip(reversed(slots), reversed(chosen), strict=True):
+        following.append(right)
+        if placed is not None:
+            right = (slot.offset, placed)
+    following.reverse()
     for index, slot in enumerate(slots):
         lower = positions[-1] if positions else 0
         if chosen[index] is not None:
             positions.append(max(lower, chosen[index] or 0))
             continue
         left = (slots[index - 1].offset, lower) if index else (0, 0)
-        right = next(
-            ((slots[j].offset, p) for j, p in enumerate(chosen) if j > index and p is not None),
-            (len(source), len(output)),
-        )
+        right = following[index]
         upper = max(lower, right[1])
         partner = slot.partner
         if slot.kind == "close" and partner is not None and slot.offset > slots[partner].offset:
@@ -232,17 +238,21 @@ def _widen(
             continue
         if result[index] > result[partner]:
             continue
-        ends = [
-            q
-            for q in range(result[partner] + 1, len(output) + 1)
-            if word_end(output, q) and _free(q, blocked[index])
-        ]
-        if not ends:
+        end = next(
+            (
+                q
+                for q in range(result[partner] + 1, len(output) + 1)
+                if word_end(output, q) and _free(q, blocked[index])
+            ),
+            None,
+        )
+        if end is None:
             continue
-        result[index] = ends[0]
+        result[index] = end
         for later in range(index + 1, len(slots)):
-            if result[later] < result[index]:
-                result[later] = snap(
+            if result[later] >= result[index]:
+                break  # positions never decrease: the rest are already past it
+            result[later] = snap(
                     output,
                     result[index],
                     result[index],

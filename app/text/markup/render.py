@@ -4,6 +4,7 @@ the translated text escaped for its syntax, protected spans exactly as they came
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -74,12 +75,15 @@ def render_run(
     rendered = []
     owned = sentence_marks(run, [(s.start, s.end) for s in sentences])
     gaps = dict(run.breaks)
+    break_offsets = [offset for offset, _ in run.breaks]  # in order: a sentence's are a slice
     for number, (sentence, indices) in enumerate(zip(sentences, owned, strict=True)):
         source = run.text[sentence.start : sentence.end]
         slots = sentence_slots(run, sentence.start, indices)
         positions, estimated = place_marks(source, sentence.output, slots, sentence.anchors, probe)
         marks = [run.marks[i] for i in indices]
-        breaks = _place_breaks(run, sentence, slots, positions)
+        first = bisect_right(break_offsets, sentence.start)
+        last = bisect_left(break_offsets, sentence.end)
+        breaks = _place_breaks(run.breaks[first:last], sentence, slots, positions)
         _emit(emitter, sentence, marks, positions, breaks)
         if number < len(sentences) - 1:
             emitter.gap(gaps.get(sentence.end))
@@ -94,32 +98,54 @@ def render_run(
 
 
 def _place_breaks(
-    run: Run, sentence: SentenceText, slots: Sequence[Slot], positions: Sequence[int]
+    breaks: Sequence[tuple[int, str]],
+    sentence: SentenceText,
+    slots: Sequence[Slot],
+    positions: Sequence[int],
 ) -> dict[int, str]:
-    """Output spaces where the sentence's soft line breaks are written back, in proportion
-    between the placed marks; a break with no free space left is dropped (the lines join)."""
+    """Output spaces where the sentence's soft line breaks (``breaks``: the run's breaks
+    within it) are written back, in proportion between the placed marks; a break with no
+    free space left is dropped (the lines join)."""
     output = sentence.output
     known = [(0, 0)] + [(s.offset, p) for s, p in zip(slots, positions, strict=True)]
     known.append((sentence.end - sentence.start, len(output)))
-    protected = [(a.out_start, a.out_end) for a in sentence.anchors if a.exact]
-    spaces = [
-        q
-        for q, char in enumerate(output)
-        if char == " " and not any(start <= q < end for start, end in protected)
-    ]
+    offsets = [offset for offset, _ in known]  # never decreasing, as the slots are
+    inside = _inside(output, sentence.anchors)
+    spaces = [q for q, char in enumerate(output) if char == " " and not inside[q]]
     placed: dict[int, str] = {}
-    for offset, raw in run.breaks:
+    for offset, raw in breaks:
         local = offset - sentence.start
         if not 0 < local < sentence.end - sentence.start:
             continue
-        left = max((k for k in known if k[0] <= local), key=lambda k: k[0])
-        right = min((k for k in known if k[0] >= local), key=lambda k: k[0])
+        left = known[bisect_right(offsets, local) - 1]
+        right = known[bisect_left(offsets, local)]
         span = right[0] - left[0]
         target = left[1] + ((local - left[0]) * (right[1] - left[1]) / span if span else 0)
-        free = [q for q in spaces if q not in placed]
-        if free:
-            placed[min(free, key=lambda q: (abs(q - target), q))] = raw
+        free = _nearest_free(spaces, placed, target)
+        if free is not None:
+            placed[free] = raw
     return placed
+
+
+def _inside(output: str, anchors: Sequence[Anchor]) -> bytearray:
+    """1 for each character of ``output`` inside a protected span's text."""
+    marks = bytearray(len(output) + 1)
+    for anchor in anchors:
+        if anchor.exact:
+            marks[anchor.out_start : anchor.out_end] = b"\x01" * (anchor.out_end - anchor.out_start)
+    return marks
+
+
+def _nearest_free(spaces: list[int], placed: dict[int, str], target: float) -> int | None:
+    """The space nearest ``target`` (the earlier of two as near) not yet taken."""
+    index = bisect_left(spaces, target)
+    below, above = index - 1, index
+    while below >= 0 and spaces[below] in placed:
+        below -= 1
+    while above < len(spaces) and spaces[above] in placed:
+        above += 1
+    near = [spaces[i] for i in (below, above) if 0 <= i < len(spaces)]
+    return min(near, key=lambda q: (abs(q - target), q)) if near else None
 
 
 def _emit(
@@ -136,11 +162,12 @@ def _emit(
     at: dict[int, list[Mark]] = {}
     for mark, position in zip(marks, positions, strict=True):
         at.setdefault(position, []).append(mark)
+    inside = _inside(output, sentence.anchors)
     previous = 0
     for cut in cuts:
         if cut > previous:
-            inside = any(start <= previous and cut <= end for start, end in protected)
-            emitter.text(output[previous:cut], protected=inside)
+            # Every span's edges are cuts: a stretch is wholly inside one or outside all.
+            emitter.text(output[previous:cut], protected=bool(inside[previous]))
         for mark in at.get(cut, ()):
             emitter.mark(mark)
         if cut in breaks:

@@ -20,14 +20,17 @@ def snap(
     never strictly inside a ``blocked`` stretch."""
     near = min(max(round(target), lower), upper)
     for fits in (word_end, is_end) if closing else (word_start, is_start):
-        options = [
-            q
-            for q in range(lower, upper + 1)
-            if fits(output, q) and not any(start < q < end for start, end in blocked)
-        ]
-        if options:
-            return min(options, key=lambda q: (abs(q - near), q))
+        # Outward from ``near``, the earlier of two as near first: the first fit is the
+        # nearest, found without testing every position in the range.
+        for distance in range(max(near - lower, upper - near) + 1):
+            for q in (near - distance, near + distance):
+                if lower <= q <= upper and fits(output, q) and _unblocked(q, blocked):
+                    return q
     return near
+
+
+def _unblocked(q: int, blocked: Sequence[tuple[int, int]]) -> bool:
+    return not any(start < q < end for start, end in blocked)
 
 
 _OPENING = "([{\"'"
