@@ -28,6 +28,7 @@ from app.api.web import router as web
 from app.core.config import Settings
 from app.engines.base import GenerationOptions, Seq2SeqEngine
 from app.engines.cache import SentenceCache
+from app.engines.card import warn_non_commercial
 from app.engines.loader import Engines, load_engines
 from app.services.batcher import Batcher, Driver
 from app.services.detect import LanguageDetector, default_detector
@@ -181,6 +182,7 @@ async def _start(
             info.device,
             info.compute_type,
         )
+        warn_non_commercial(info)
     state.ready = True
     metrics.ready.set(1)
     return batchers

@@ -18,6 +18,7 @@ from app.api.deps import (
     accepting_work,
     require_api_key,
 )
+from app.api.languages import LanguagesResponse, languages_answer
 from app.api.metrics import CONTENT_TYPE
 from app.api.schemas import (
     ArticleRequest,
@@ -79,8 +80,21 @@ async def metrics(state: StateDep) -> Response:
 
 @v1.get("/models", response_model=ModelsResponse)
 async def models(state: StateDep) -> ModelsResponse:
-    """The loaded models: role, name, engine, device and compute type."""
+    """The loaded models: role, name, engine, device, compute type and licence.
+
+    The translation model also gives its family and source languages; `non_commercial`
+    is true for a model whose licence forbids commercial use."""
     return ModelsResponse(models=[ModelInfo(**vars(info)) for info in state.models])
+
+
+@v1.get("/languages", response_model=LanguagesResponse)
+async def languages(state: StateDep) -> LanguagesResponse:
+    """The languages the loaded translation model translates into English.
+
+    Indonesian and Malay are detected (`source_lang: auto`); the regional languages an
+    NLLB or MADLAD-400 model has (`jv`, `su`, `ban`, `min`, `ace`, `bjn`) must be named.
+    """
+    return languages_answer(state)
 
 
 @v1.post(

@@ -26,13 +26,15 @@ class TextOptions:
     translated). ``glossary``: source term -> the English that must appear for it.
     ``no_translate``: terms that come back verbatim (as URLs, e-mail addresses,
     @mentions and #hashtags always do). ``ignore_tags``: HTML elements whose content is
-    not translated (as ``<code>``'s never is).
+    not translated (as ``<code>``'s never is). ``source_lang``: the texts' language (a
+    code of ``app.engines.families``), which a model that reads one is told.
     """
 
     format: str = "text"
     glossary: Mapping[str, str] = field(default_factory=dict, hash=False)
     no_translate: Sequence[str] = ()
     ignore_tags: Sequence[str] = ()
+    source_lang: str = "id"
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:

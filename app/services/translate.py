@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
 from app.engines.base import GenerationOptions, Seq2SeqEngine
+from app.engines.families import SOURCE_LANGUAGES, UNTAGGED_LANGUAGES, unsupported
 from app.services import guard
-from app.services.detect import TRANSLATED_LANGUAGES, LanguageDetector
+from app.services.detect import LanguageDetector
 from app.services.documents import Document, Translated, finish, prepare
 from app.services.options import PLAIN, TextOptions
 from app.services.plan import TokenCounter, TranslationPlan, plan_translation, sentence_outputs
@@ -79,7 +80,8 @@ class TranslationPipeline:
     """Translates texts with one model; the engine is reached through a ``Runner``.
 
     ``count_tokens`` and ``max_input_tokens`` come from the engine (they decide how text
-    is split); ``options`` are the decoding settings of a first attempt.
+    is split); ``options`` are the decoding settings of a first attempt; ``languages``
+    the source languages the model (``model``) translates.
     """
 
     def __init__(
@@ -90,12 +92,16 @@ class TranslationPipeline:
         *,
         retry_degenerate: bool = True,
         on_sentences: Callable[[int], None] | None = None,
+        languages: Sequence[str] = UNTAGGED_LANGUAGES,
+        model: str = "loaded",
     ) -> None:
         self.count_tokens = count_tokens
         self.max_input_tokens = max_input_tokens
         self.options = options or GenerationOptions()
         self.retry_degenerate = retry_degenerate
         self.on_sentences = on_sentences
+        self.languages = tuple(languages)
+        self.model = model
 
     def plan(self, texts: Sequence[str], options: TextOptions = PLAIN) -> TranslationPlan:
         """Read texts as sentences and split them into the unique units the engine must
@@ -118,44 +124,48 @@ class TranslationPipeline:
     ) -> list[TranslationResult]:
         """Translate each text; paragraph breaks (or markup) kept, every sentence present
         once, every protected span and glossary target in the output."""
+        language = options.source_lang
+        if language not in self.languages:
+            raise unsupported(self.model, language, self.languages)
         if sum(len(text) for text in texts) <= INLINE_PLAN_CHARS:
             plan = self.plan(texts, options)
         else:  # tokenising a long article takes milliseconds: keep the event loop free
             plan = await asyncio.to_thread(self.plan, texts, options)
-        outputs = await self.run_units(plan.units, plan.unit_tokens, run)
+        outputs = await self.run_units(plan.units, plan.unit_tokens, run, language)
         size = len(plan.units)
         results, lost_ones, probes = await _checked(size, _verified, plan, outputs)
         if lost_ones:
-            guard.rebuild(
-                results, lost_ones, await self.translate_pieces(guard.pieces(lost_ones), run)
-            )
+            pieces = guard.pieces(lost_ones)
+            guard.rebuild(results, lost_ones, await self.translate_pieces(pieces, run, language))
         if self.on_sentences is not None:
             self.on_sentences(sum(len(document.sentences) for document in plan.texts))
         return await _checked(size, _results, plan.texts, results, probes)
 
     async def translate_pieces(
-        self, pieces: Sequence[str], run: Runner
+        self, pieces: Sequence[str], run: Runner, language: str = "id"
     ) -> dict[str, tuple[str, tuple[str, ...]]]:
         """Each piece's translation and flags, the pieces translated as sentences."""
         plan = plan_translation(
             [[(0, p) for p in pieces]], self.count_tokens, self.max_input_tokens
         )
-        outputs = await self.run_units(plan.units, plan.unit_tokens, run)
+        outputs = await self.run_units(plan.units, plan.unit_tokens, run, language)
         drafts = sentence_outputs(plan, outputs)[0]
         return {s.source: draft for s, draft in zip(plan.documents[0], drafts, strict=True)}
 
     async def run_units(
-        self, units: Sequence[str], lengths: Sequence[int], run: Runner
+        self, units: Sequence[str], lengths: Sequence[int], run: Runner, language: str = "id"
     ) -> list[str]:
-        """Translate units; degenerate outputs get one retry with stricter decoding."""
-        outputs = await run(units, lengths, self.options)
+        """Translate units of source ``language``; degenerate outputs get one retry with
+        stricter decoding."""
+        options = replace(self.options, source_lang=language)
+        outputs = await run(units, lengths, options)
         if not self.retry_degenerate:
             return outputs
         retried = await _checked(len(units), units_to_retry, units, outputs)
         if not retried:
             return outputs
         second = await run(
-            [units[i] for i in retried], [lengths[i] for i in retried], retry_options(self.options)
+            [units[i] for i in retried], [lengths[i] for i in retried], retry_options(options)
         )
         return await _checked(len(retried), merge_retries, units, outputs, retried, second)
 
@@ -227,6 +237,8 @@ def pipeline_for(
         engine.max_input_tokens,
         GenerationOptions(beam_size=beam_size),
         on_sentences=on_sentences,
+        languages=engine.info.languages,
+        model=engine.info.name,
     )
 
 
@@ -273,13 +285,26 @@ async def translate_detected(
     source_lang: str = "auto",
     options: TextOptions = PLAIN,
 ) -> list[tuple[TranslationResult, str]]:
-    """(result, language) per text: Indonesian and Malay are translated; English and
-    text with no recognisable language come back unchanged."""
+    """(result, language) per text: Indonesian and Malay (detected or named) and any
+    other language named by ``source_lang`` are translated, each told its language;
+    English and text with no recognisable language come back unchanged."""
     read = [detection_text(text, options) for text in texts] if source_lang == "auto" else texts
     languages = await detect_languages(detector, read, source_lang)
-    chosen = [i for i, lang in enumerate(languages) if lang in TRANSLATED_LANGUAGES]
-    translated = await translate([texts[i] for i in chosen], options) if chosen else []
-    results = dict(zip(chosen, translated, strict=True))
+    groups: dict[str, list[int]] = {}
+    for i, lang in enumerate(languages):
+        if lang in SOURCE_LANGUAGES:  # not English, nor text of no recognisable language
+            groups.setdefault(lang, []).append(i)
+    translated = await asyncio.gather(
+        *(
+            translate([texts[i] for i in found], replace(options, source_lang=lang))
+            for lang, found in groups.items()
+        )
+    )
+    results = {
+        i: result
+        for found, part in zip(groups.values(), translated, strict=True)
+        for i, result in zip(found, part, strict=True)
+    }
     return [
         (results[i] if i in results else passthrough(text, options), languages[i])
         for i, text in enumerate(texts)
