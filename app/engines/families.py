@@ -110,16 +110,17 @@ MBART50 = Family(
     source_token=True,
     forced_target=True,
 )
-FAMILIES = {family.name: family for family in (MARIAN, NLLB, M2M100, MADLAD, MBART50)}
 
 
 def family_of(model_dir: Path, has_token: Callable[[str], bool]) -> Family | None:
     """The family of the model in ``model_dir``, from its config and tokenizer class (and,
     for T5, whether its tokenizer has MADLAD's ``<2en>`` tag); None for a model of no
     known family, which is given its text with no language tokens, as Marian is."""
-    model_type = str(read_json(model_dir / "config.json").get("model_type", ""))
-    tokenizer_class = str(read_json(model_dir / "tokenizer_config.json").get("tokenizer_class"))
-    tokenizer_class = tokenizer_class.removesuffix("Fast")
+    config = read_json(model_dir / "config.json")
+    model_type = str(config.get("model_type", ""))
+    # The tokenizer's own config names its class; older repositories name it in config.json.
+    tokenizer_class = read_json(model_dir / "tokenizer_config.json").get("tokenizer_class")
+    tokenizer_class = str(tokenizer_class or config.get("tokenizer_class")).removesuffix("Fast")
     if model_type == "marian":
         return MARIAN
     if model_type == "m2m_100":
