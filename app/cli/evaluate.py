@@ -81,9 +81,11 @@ def evaluate(
     comet_model: CometOpt = None,
     device: DeviceOpt = None,
 ) -> None:
-    """Translate a parallel set with one or more models and engines and score each run:
-    SacreBLEU BLEU and chrF (signatures printed), COMET when a local COMET model is given,
-    flagged sentences, sentences per second and peak memory."""
+    """Score translation models on a parallel set: BLEU, chrF, speed and memory.
+
+    Each model and engine given translates the set through the same pipeline as the
+    server; each run reports SacreBLEU BLEU and chrF (signatures printed), COMET when a
+    local COMET model is given, flagged sentences, sentences per second and peak memory."""
     from app.evaluate.evaluation import Run, evaluate_runs
     from app.evaluate.report import as_json as json_report
     from app.evaluate.report import html_report, table

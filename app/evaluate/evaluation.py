@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.evaluate.metrics import ParallelSet, comet_score, score
+from app.evaluate.metrics import ParallelSet, comet_checkpoint, comet_score, score
 from app.evaluate.report import Result
 from app.evaluate.run import translate_set
 
@@ -29,6 +29,7 @@ def evaluate_runs(
     comet_model: Path | None = None,
 ) -> tuple[list[Result], list[list[str]], dict[str, str]]:
     """Each run's row, its translations, and the metric signatures."""
+    checkpoint = comet_checkpoint(comet_model) if comet_model is not None else None
     results, outputs = [], []
     names: dict[str, str] = {}
     for run in runs:
@@ -39,9 +40,9 @@ def evaluate_runs(
         scores = score(done.translations, parallel.references)
         names.update(scores.signatures)
         comet = None
-        if comet_model is not None:
+        if checkpoint is not None:
             comet = comet_score(
-                comet_model, parallel.sources, done.translations, parallel.references
+                checkpoint, parallel.sources, done.translations, parallel.references
             )
         results.append(
             Result(

@@ -3,6 +3,7 @@ settings (and signatures), COMET when its extra and a local model are present.""
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,21 +81,28 @@ def score(hypotheses: Sequence[str], references: Sequence[str]) -> Scores:
     return Scores(round(bleu_score, 2), round(chrf_score, 2), names)
 
 
-def comet_score(
-    model_path: Path, sources: Sequence[str], hypotheses: Sequence[str], references: Sequence[str]
-) -> float:
-    """The system-level COMET score from a local COMET checkpoint (never downloaded)."""
-    try:
-        from comet import load_from_checkpoint
-    except ImportError:
-        raise MissingDependency(
-            "COMET scores need the comet extra: pip install 'warta[comet]'"
-        ) from None
+def comet_checkpoint(model_path: Path) -> Path:
+    """The checkpoint file of a local COMET model (a model.ckpt, or the folder a COMET
+    model was saved in); a clear error when the comet extra or the file is missing."""
+    if importlib.util.find_spec("comet") is None:
+        raise MissingDependency("COMET scores need the comet extra: pip install 'warta[comet]'")
     checkpoint = Path(model_path).expanduser()
-    if checkpoint.is_dir():  # a downloaded COMET model folder: its checkpoint inside
+    if checkpoint.is_dir():
         checkpoint = checkpoint / "checkpoints" / "model.ckpt"
     if not checkpoint.is_file():
-        raise InvalidInput(f"No COMET checkpoint at {model_path} (a model.ckpt, or its folder)")
+        raise InvalidInput(
+            f"No COMET checkpoint at {model_path}: give a model.ckpt, or the folder of a "
+            "COMET model already on disk (nothing is downloaded)"
+        )
+    return checkpoint
+
+
+def comet_score(
+    checkpoint: Path, sources: Sequence[str], hypotheses: Sequence[str], references: Sequence[str]
+) -> float:
+    """The system-level COMET score (x100) from a local COMET checkpoint."""
+    from comet import load_from_checkpoint
+
     model = load_from_checkpoint(str(checkpoint))
     data = [
         {"src": s, "mt": h, "ref": r}

@@ -79,6 +79,13 @@ def test_source_and_reference_files_and_clear_errors(tmp_path: Path, tiny_marian
     malformed = warta_eval(str(bad), "--model", str(tiny_marian_dir), cwd=tmp_path)
     assert malformed.returncode == 1 and "line 2" in malformed.stderr
     assert "Traceback" not in malformed.stderr + mismatched.stderr
+    # COMET is checked before anything is translated: the extra, then a model on disk.
+    good = tmp_path / "good.tsv"
+    good.write_text(f"{ROWS[0][0]}\t{ROWS[0][1]}\n", encoding="utf-8")
+    comet = warta_eval(str(good), "--model", str(tiny_marian_dir), "--comet-model",
+                       str(tmp_path / "no-such-model"), cwd=tmp_path)  # fmt: skip
+    assert comet.returncode == 1 and "Traceback" not in comet.stderr
+    assert "warta[comet]" in comet.stderr or "No COMET checkpoint" in comet.stderr
 
 
 def test_html_report_opens_in_chromium_with_its_chart(
