@@ -117,4 +117,3 @@ class HFEngine:
         return [
             text.strip() for text in self.tokenizer.batch_decode(output, skip_special_tokens=True)
         ]
-
