@@ -156,3 +156,33 @@ def build_random_bart(
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
+
+
+# Published shapes of the larger translation models (config.json of each repository), for
+# random-weight speed measurements of the same cost. All are encoder-decoder Transformers
+# with 1024-wide layers except MADLAD's T5.
+NLLB_600M: dict[str, Any] = dict(
+    vocab_size=256206, d_model=1024, encoder_layers=12, decoder_layers=12,
+    encoder_attention_heads=16, decoder_attention_heads=16, encoder_ffn_dim=4096,
+    decoder_ffn_dim=4096, max_position_embeddings=1024, scale_embedding=True,
+    activation_function="relu", pad_token_id=1, bos_token_id=0, eos_token_id=2,
+    decoder_start_token_id=2,
+)  # fmt: skip
+M2M100_418M: dict[str, Any] = {**NLLB_600M, "vocab_size": 128112}
+
+
+def build_random_m2m100(directory: Path, shape: dict[str, Any], *, seed: int = 0) -> Path:
+    """Save a random-weight model of an NLLB or M2M-100 ``shape`` with the tiny NLLB
+    tokenizer: the ids it does not name become unused entries when converted (so the
+    embedding and output projection have their real size)."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
+
+    from app.engines.families import NLLB
+    from app.engines.tiny_families import _fairseq_tokenizer
+
+    _fairseq_tokenizer(directory, NLLB, "NllbTokenizer")
+    torch.manual_seed(seed)
+    model = M2M100ForConditionalGeneration(M2M100Config(**shape)).eval()
+    model.save_pretrained(directory)
+    return directory

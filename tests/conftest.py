@@ -48,3 +48,22 @@ def tiny_hf_engine(tiny_marian_dir: Path):  # type: ignore[no-untyped-def]
 def tiny_bart_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight BART summariser (input limit 128 tokens) built locally."""
     return _session_copy("build_tiny_bart", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def tiny_family_dir(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """``tiny_family_dir("nllb")``: a tiny trained model of that family (nllb, m2m100,
+    madlad, mbart50), built once per machine and copied into this session."""
+    from app.engines import tiny, tiny_families
+
+    copies: dict[str, Path] = {}
+
+    def model_dir(family: str) -> Path:
+        if family not in copies:
+            built = tiny.cached_model(getattr(tiny_families, f"build_tiny_{family}"))
+            target = tmp_path_factory.mktemp(family) / "model"
+            shutil.copytree(built, target)
+            copies[family] = target
+        return copies[family]
+
+    return model_dir

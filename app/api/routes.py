@@ -19,6 +19,7 @@ from app.api.deps import (
     require_api_key,
     require_metrics_access,
 )
+from app.api.languages import LanguagesResponse, languages_answer
 from app.contract.answers import answer_article, answer_translate, check_text_limits
 from app.contract.schemas import (
     ArticleRequest,
@@ -89,8 +90,21 @@ async def metrics(state: StateDep) -> Response:
 
 @v1.get("/models", response_model=ModelsResponse)
 async def models(state: StateDep) -> ModelsResponse:
-    """The loaded models: role, name, engine, device and compute type."""
+    """The loaded models: role, name, engine, device, compute type and licence.
+
+    The translation model also gives its family and source languages; `non_commercial`
+    is true for a model whose licence forbids commercial use."""
     return ModelsResponse(models=[ModelInfo(**vars(info)) for info in state.models])
+
+
+@v1.get("/languages", response_model=LanguagesResponse)
+async def languages(state: StateDep) -> LanguagesResponse:
+    """The languages the loaded translation model translates into English.
+
+    Indonesian and Malay are detected (`source_lang: auto`); the regional languages an
+    NLLB or MADLAD-400 model has (`jv`, `su`, `ban`, `min`, `ace`, `bjn`) must be named.
+    """
+    return languages_answer(state)
 
 
 @v1.post(

@@ -33,12 +33,12 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 SourceOpt = Annotated[
-    Literal["auto", "id"],
+    Literal["auto", "id", "ms", "jv", "su", "ban", "min", "ace", "bjn"],
     typer.Option(
         "--source",
-        help="auto: detect the language (English comes back unchanged); id: translate as "
-        "Indonesian",
-        metavar="auto|id",
+        help="auto: detect Indonesian or Malay (English comes back unchanged); id, ms, or a "
+        "regional language the model has (jv, su, ban, min, ace, bjn): translate as that",
+        metavar="auto|id|ms|jv|su|ban|min|ace|bjn",
     ),
 ]
 HtmlOpt = Annotated[bool, typer.Option("--html", help="The file is an HTML page")]

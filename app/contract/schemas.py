@@ -23,7 +23,8 @@ from app.services.translate import Segment, TranslationResult
 from app.text.clean import CleanedText
 from app.text.quality import summary_flags
 
-SourceLang = Literal["auto", "id"]
+# "auto", or a code of app.engines.families.SOURCE_LANGUAGES (where the model has it).
+SourceLang = Literal["auto", "id", "ms", "jv", "su", "ban", "min", "ace", "bjn"]
 
 
 def _not_blank(value: str) -> str:
@@ -107,6 +108,21 @@ class ModelInfo(BaseModel):
         description="The pinned repository revision (WARTA_TRANSLATION_REVISION / "
         "WARTA_SUMMARIZATION_REVISION), when one is set",
     )
+    family: str | None = Field(
+        None,
+        examples=["nllb"],
+        description="Translation models: marian, nllb, m2m100, madlad or mbart50 (how "
+        "languages are given to the model); null for a model of no known family",
+    )
+    languages: list[str] = Field(
+        default_factory=list, examples=[["id", "ms"]], description="Its source languages"
+    )
+    licence: str | None = Field(
+        None, examples=["cc-by-4.0"], description="As the model card's metadata states it"
+    )
+    non_commercial: bool = Field(
+        False, description="True when the licence forbids commercial use (CC BY-NC ...)"
+    )
 
 
 class ModelsResponse(BaseModel):
@@ -121,8 +137,9 @@ class TranslateRequest(Request, TermOptions):
     )
     source_lang: SourceLang = Field(
         "auto",
-        description="`auto`: detect each text (English comes back unchanged); "
-        "`id`: translate every text as Indonesian.",
+        description="`auto`: detect each text (Indonesian or Malay; English comes back "
+        "unchanged); `id`, `ms`, or a regional language the model has (`jv`, `su`, `ban`, "
+        "`min`, `ace`, `bjn`: see GET /v1/languages): translate every text as that language.",
     )
     return_segments: bool = Field(False, description="List every sentence with its translation.")
 

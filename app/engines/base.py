@@ -20,6 +20,10 @@ class GenerationOptions:
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.0
     length_penalty: float = 1.0
+    # The source language (a code of app.engines.families): a model that reads a language
+    # token is given this one. Part of the options, so units of different languages never
+    # share an engine call or a cache entry.
+    source_lang: str = "id"
 
     def output_limit(self, input_tokens: int, model_limit: int) -> int:
         """How many tokens one output may have for an input of ``input_tokens``."""
@@ -60,6 +64,10 @@ class EngineInfo:
     device: str
     compute_type: str
     revision: str | None = None  # the pinned repository revision, when one was asked for
+    family: str | None = None  # translation models: marian, nllb, m2m100, madlad, mbart50
+    languages: tuple[str, ...] = ("id", "ms")  # translation models: its source languages
+    licence: str | None = None  # as the model card states it
+    non_commercial: bool = False  # the licence forbids commercial use
 
 
 class Seq2SeqEngine(Protocol):

@@ -91,8 +91,11 @@ class ByteLevelBPETokenizer:
         )
         return cls(backend, specials["unk"])
 
-    def encode(self, texts: Sequence[str], max_tokens: int | None = None) -> list[list[str]]:
-        """Tokens of each text between ``<s>`` and ``</s>``, cut to ``max_tokens`` if given."""
+    def encode(
+        self, texts: Sequence[str], max_tokens: int | None = None, source_code: str | None = None
+    ) -> list[list[str]]:
+        """Tokens of each text between ``<s>`` and ``</s>``, cut to ``max_tokens`` if given
+        (BART reads no source-language token: ``source_code`` is None)."""
         encoded = []
         for encoding in self._backend.encode_batch(list(texts), add_special_tokens=False):
             if max_tokens is not None and len(encoding.ids) + self._specials > max_tokens:
@@ -115,3 +118,7 @@ class ByteLevelBPETokenizer:
     def token(self, token_id: int) -> str:
         """The token string of a vocabulary id."""
         return str(self._backend.id_to_token(token_id))
+
+    def has_token(self, token: str) -> bool:
+        """True when the vocabulary has ``token``."""
+        return self._backend.token_to_id(token) is not None

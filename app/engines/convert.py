@@ -57,7 +57,7 @@ def convert_model(model_dir: Path, *, name: str, quantization: str, cache_dir: P
     require_conversion_libraries(name)
     from ctranslate2.converters import TransformersConverter
 
-    _register_bart_fix()
+    _register_fixes()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -93,22 +93,97 @@ def require_conversion_libraries(name: str) -> None:
         )
 
 
-def _register_bart_fix() -> None:
-    """transformers 5 dropped ``BartConfig.normalize_before``, which CTranslate2's BART
-    converter reads; BART is post-norm, so supply ``False`` when it is missing."""
+def _register_fixes() -> None:
+    """Fix CTranslate2's converters for what transformers 5 changed.
+
+    transformers 5 dropped ``normalize_before`` from the BART and mBART configs, which
+    the converters read: BART is post-norm, mBART pre-norm; an mBART-50 tokenizer it saves
+    names no ``<s>``, which the converted model needs. It also reports every T5
+    model's embeddings as tied (``scale_decoder_outputs`` now says whether outputs are
+    rescaled), so the converter rescaled the output projection of untied models such as
+    MADLAD-400: greedy output survived, beam search did not. And an M2M-100 tokenizer no
+    longer lists its language codes where the converter looks for them.
+    """
     from ctranslate2.converters import transformers as converters
 
-    registered = converters._MODEL_LOADERS.get("BartConfig")
-    if type(registered) is not converters.BartLoader:
-        return  # already fixed, or a CTranslate2 that no longer needs it
+    fixes = {
+        "BartConfig": _bart_loader,
+        "MBartConfig": _mbart_loader,
+        "T5Config": _t5_loader,
+        "M2M100Config": _m2m100_loader,
+    }
+    for config_name, make in fixes.items():
+        registered = converters._MODEL_LOADERS.get(config_name)
+        if registered is not None and not getattr(registered, "warta_fixed", False):
+            converters.register_loader(config_name)(make(type(registered)))
 
-    class BartLoader(converters.BartLoader):  # type: ignore[misc]
+
+def _bart_loader(base: type) -> type:
+    class BartLoader(base):  # type: ignore[misc]
+        warta_fixed = True
+
         def get_model_spec(self, model: Any) -> Any:
             if not hasattr(model.config, "normalize_before"):
                 model.config.normalize_before = False
             return super().get_model_spec(model)
 
-    converters.register_loader("BartConfig")(BartLoader)
+    return BartLoader
+
+
+def _mbart_loader(base: type) -> type:
+    class MBartLoader(base):  # type: ignore[misc]
+        warta_fixed = True
+
+        def get_model_spec(self, model: Any) -> Any:
+            if not hasattr(model.config, "normalize_before"):
+                model.config.normalize_before = True
+            return super().get_model_spec(model)
+
+        def set_config(self, config: Any, model: Any, tokenizer: Any) -> None:
+            super().set_config(config, model, tokenizer)
+            # A tokenizer saved by transformers 5 may name no <s>; the model's config does.
+            if config.bos_token is None:
+                config.bos_token = tokenizer.convert_ids_to_tokens(model.config.bos_token_id)
+
+    return MBartLoader
+
+
+def _m2m100_loader(base: type) -> type:
+    class M2M100Loader(base):  # type: ignore[misc]
+        warta_fixed = True
+
+        def get_vocabulary(self, model: Any, tokenizer: Any) -> list[str]:
+            tokens = super().get_vocabulary(model, tokenizer)
+            if len(tokens) == model.config.vocab_size:
+                return list(tokens)
+            # Every id the model has, by the tokenizer (language codes included); the ids
+            # it does not name are the unused "madeup" words that pad the vocabulary.
+            named = tokenizer.convert_ids_to_tokens(list(range(model.config.vocab_size)))
+            unk = tokenizer.unk_token_id
+            return [
+                f"madeupword{i}" if token == tokenizer.unk_token and i != unk else token
+                for i, token in enumerate(named)
+            ]
+
+    return M2M100Loader
+
+
+def _t5_loader(base: type) -> type:
+    class T5Loader(base):  # type: ignore[misc]
+        warta_fixed = True
+
+        def get_model_spec(self, model: Any) -> Any:
+            from ctranslate2.specs import model_spec
+
+            spec = super().get_model_spec(model)
+            scaled = getattr(model.config, "scale_decoder_outputs", None)
+            if scaled is not None:
+                spec.decoder.scale_outputs = (
+                    model.config.d_model**-0.5 if scaled else model_spec.OPTIONAL
+                )
+            return spec
+
+    return T5Loader
 
 
 def convert_for_device(model_dir: Path, name: str, *, device: str, cache_dir: Path) -> Path:

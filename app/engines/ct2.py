@@ -18,8 +18,10 @@ from typing import Any
 
 from app.core.errors import ModelNotFound, WartaError
 from app.engines.base import EngineInfo, GenerationOptions, input_limit
+from app.engines.card import engine_info
 from app.engines.convert import convert_model
 from app.engines.ct2_tokenizers import load_tokenizer
+from app.engines.families import ModelLanguages, model_languages
 from app.engines.model_files import first_line, how_to_provide
 from app.engines.placement import Placement, require_ctranslate2
 from app.engines.tokenizer import Tokenizer, read_json
@@ -56,6 +58,20 @@ def release_freed_memory() -> None:
         trim(0)
 
 
+def _target_prefix(model_dir: Path, tokenizer: Tokenizer, languages: ModelLanguages) -> str | None:
+    """The token every output starts with: English's code for a family that forces it,
+    else the model's own ``forced_bos_token_id`` (BART's ``<s>``)."""
+    family = languages.family
+    if family is not None and family.forced_target:
+        return family.target_code
+    forced_bos = _generation_setting(model_dir, "forced_bos_token_id")
+    return tokenizer.token(forced_bos) if forced_bos is not None else None
+
+
+def _without(tokens: list[str], first: str | None) -> list[str]:
+    return tokens[1:] if first is not None and tokens[:1] == [first] else tokens
+
+
 class CT2Engine:
     """A converted model run by ``ctranslate2.Translator``, tokenised by the model's tokenizer."""
 
@@ -67,6 +83,7 @@ class CT2Engine:
         info: EngineInfo,
         model_max_tokens: int,
         max_input_tokens: int,
+        languages: ModelLanguages,
         target_prefix: str | None = None,
         forced_eos: bool = False,
     ) -> None:
@@ -75,6 +92,9 @@ class CT2Engine:
         self.info = info
         self.model_max_tokens = model_max_tokens
         self.max_input_tokens = max_input_tokens
+        self.languages = languages
+        family = languages.family
+        self._prefix = family.source_prefix() if family else ""
         self._target_prefix = target_prefix
         self._forced_eos = forced_eos
 
@@ -101,6 +121,7 @@ class CT2Engine:
         try:
             config = read_json(model_dir / "config.json")
             tokenizer = load_tokenizer(model_dir)
+            languages = model_languages(name, model_dir, tokenizer)
         except WartaError:
             raise
         # A missing or corrupt config or tokenizer file, whichever library reports it.
@@ -120,28 +141,35 @@ class CT2Engine:
             inter_threads=1,
         )
         model_max = int(config.get("max_position_embeddings") or 512)
-        forced_bos = _generation_setting(model_dir, "forced_bos_token_id")
         # The translator reports what it really runs (int8 on CPU is "int8_float32").
-        info = EngineInfo(role, name, "ctranslate2", placement.device, translator.compute_type)
+        info = engine_info(
+            role, name, "ctranslate2", placement.device, translator.compute_type, model_dir,
+            languages,
+        )  # fmt: skip
         return cls(
             translator,
             tokenizer,
             info=info,
             model_max_tokens=model_max,
             max_input_tokens=input_limit(role, model_max),
-            target_prefix=tokenizer.token(forced_bos) if forced_bos is not None else None,
+            languages=languages,
+            target_prefix=_target_prefix(model_dir, tokenizer, languages),
             forced_eos=_generation_setting(model_dir, "forced_eos_token_id") is not None,
         )
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Input tokens per text, special tokens included."""
-        return [len(tokens) for tokens in self.tokenizer.encode(texts)]
+        return [len(tokens) for tokens in self.tokenizer.encode(self._prefixed(texts))]
+
+    def _prefixed(self, texts: Sequence[str]) -> list[str]:
+        return [self._prefix + text for text in texts]
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
         """Generate one output per text with the given decoding options."""
         if not texts:
             return []
-        source = self.tokenizer.encode(texts, self.model_max_tokens)
+        source_code = self.languages.source_code(options.source_lang)
+        source = self.tokenizer.encode(self._prefixed(texts), self.model_max_tokens, source_code)
         # Same rule as the transformers engine: the limit follows the longest input.
         max_length = options.output_limit(max(map(len, source)), self.model_max_tokens)
         if self._forced_eos:  # transformers spends the last allowed token on EOS; match it
@@ -157,6 +185,9 @@ class CT2Engine:
             length_penalty=options.length_penalty,
             max_input_length=self.model_max_tokens,
         )
-        decoded = self.tokenizer.decode([result.hypotheses[0] for result in results])
+        # The forced first token (English's code, BART's <s>) is not part of the text.
+        decoded = self.tokenizer.decode(
+            [_without(result.hypotheses[0], self._target_prefix) for result in results]
+        )
         release_freed_memory()
         return [text.strip() for text in decoded]

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.core.errors import ModelNotFound
-from app.engines.base import EngineInfo, GenerationOptions, count_input_tokens, input_limit
+from app.engines.base import GenerationOptions, count_input_tokens, input_limit
+from app.engines.card import engine_info
+from app.engines.families import model_languages
 from app.engines.model_files import first_line, how_to_provide
 from app.engines.placement import require_transformers
 
@@ -55,7 +57,14 @@ class HFEngine:
         positions = getattr(config, "max_position_embeddings", None) or 512
         self.model_max_tokens = int(positions)
         self.max_input_tokens = input_limit(role, self.model_max_tokens)
-        self.info = EngineInfo(role, name, "transformers", device, dtype)
+        self.languages = model_languages(name, model_dir, self.tokenizer)
+        self.info = engine_info(
+            role, name, "transformers", device, dtype, model_dir, self.languages
+        )
+        family = self.languages.family
+        self._prefix = family.source_prefix() if family else ""
+        target = family.target_code if family and family.forced_target else None
+        self._forced_target = self.tokenizer.convert_tokens_to_ids(target) if target else None
         pad = self.tokenizer.pad_token_id
         # Marian starts decoding from <pad>: never emit it (as the published configs do).
         self._bad_words = (
@@ -64,15 +73,20 @@ class HFEngine:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Input tokens per text, end-of-sequence token included."""
-        return count_input_tokens(self.tokenizer, self._tokenizer_lock, texts)
+        return count_input_tokens(
+            self.tokenizer, self._tokenizer_lock, [self._prefix + text for text in texts]
+        )
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
         """Generate one output per text with the given decoding options."""
         if not texts:
             return []
+        source_code = self.languages.source_code(options.source_lang)
         with self._tokenizer_lock:
+            if source_code is not None:  # the tokenizer puts it where its family reads it
+                self.tokenizer.src_lang = source_code
             batch = self.tokenizer(
-                list(texts),
+                [self._prefix + text for text in texts],
                 return_tensors="pt",
                 padding=True,
                 truncation=True,
@@ -92,8 +106,14 @@ class HFEngine:
         )
         if self._bad_words:
             kwargs["bad_words_ids"] = self._bad_words
+        if self._forced_target is not None:
+            kwargs["forced_bos_token_id"] = self._forced_target
         with self._torch.inference_mode():
             output = self.model.generate(**batch, **kwargs)
+        if self._forced_target is not None:
+            # The decoder start and the forced English code: some saved tokenizers do not
+            # mark language codes special, and decoding would keep "__en__" in the text.
+            output = output[:, 2:]
         return [
             text.strip() for text in self.tokenizer.batch_decode(output, skip_special_tokens=True)
         ]

@@ -25,6 +25,7 @@ MODEL_FILE_PATTERNS = [
     "*.safetensors",
     "*.bin",
     "*.tiktoken",
+    "README.md",  # the model card: its metadata names the licence (app.engines.card)
 ]
 
 # Every CTranslate2 model directory holds this file; its parent is one converted model.

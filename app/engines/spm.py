@@ -114,8 +114,11 @@ class MarianTokenizer:
             ids.extend(self._id(piece) for piece in code + self._spm.encode(rest, out_type=str))
         return ids
 
-    def encode(self, texts: Sequence[str], max_tokens: int | None = None) -> list[list[str]]:
-        """Tokens of each text with ``</s>`` at the end, cut to ``max_tokens`` if given."""
+    def encode(
+        self, texts: Sequence[str], max_tokens: int | None = None, source_code: str | None = None
+    ) -> list[list[str]]:
+        """Tokens of each text with ``</s>`` at the end, cut to ``max_tokens`` if given
+        (Marian models read no source-language token: ``source_code`` is None)."""
         encoded = []
         for text in texts:
             ids = self._ids(text)
@@ -149,3 +152,7 @@ class MarianTokenizer:
     def token(self, token_id: int) -> str:
         """The token string of a vocabulary id."""
         return str(self._token(token_id))
+
+    def has_token(self, token: str) -> bool:
+        """True when the vocabulary has ``token``."""
+        return token in self._vocab or token in self._added_ids

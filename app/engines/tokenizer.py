@@ -23,9 +23,17 @@ from app.core.errors import MissingDependency
 class Tokenizer(Protocol):
     """Text to the token strings a CTranslate2 model reads, and its output back to text."""
 
-    def encode(self, texts: Sequence[str], max_tokens: int | None = None) -> list[list[str]]:
+    def encode(
+        self, texts: Sequence[str], max_tokens: int | None = None, source_code: str | None = None
+    ) -> list[list[str]]:
         """Tokens of each text, special tokens included, cut to ``max_tokens`` if given
-        (keeping the end-of-sequence token), as ``tokenizer(truncation=True)`` does."""
+        (keeping the end-of-sequence token), as ``tokenizer(truncation=True)`` does.
+        ``source_code``: the source-language token of a model that reads one (NLLB,
+        M2M-100, mBART-50), put where the model's tokenizer puts it."""
+        ...
+
+    def has_token(self, token: str) -> bool:
+        """True when the vocabulary has ``token`` (a language code, for instance)."""
         ...
 
     def decode(self, outputs: Sequence[Sequence[str]]) -> list[str]:
@@ -139,10 +147,14 @@ class TransformersTokenizer:
         # A fast tokenizer fails when two threads use it at once ("Already borrowed").
         self._lock = threading.Lock()
 
-    def encode(self, texts: Sequence[str], max_tokens: int | None = None) -> list[list[str]]:
-        """Tokens of each text, special tokens included."""
+    def encode(
+        self, texts: Sequence[str], max_tokens: int | None = None, source_code: str | None = None
+    ) -> list[list[str]]:
+        """Tokens of each text, special tokens (and ``source_code``) included."""
         cut = {"truncation": True, "max_length": max_tokens} if max_tokens else {}
         with self._lock:
+            if source_code is not None:
+                self._tokenizer.src_lang = source_code
             ids = self._tokenizer(list(texts), add_special_tokens=True, **cut)["input_ids"]
             return [list(self._tokenizer.convert_ids_to_tokens(row)) for row in ids]
 
@@ -156,3 +168,16 @@ class TransformersTokenizer:
         """The token string of a vocabulary id."""
         with self._lock:
             return str(self._tokenizer.convert_ids_to_tokens(token_id))
+
+    def has_token(self, token: str) -> bool:
+        """True when the vocabulary has ``token``."""
+        with self._lock:
+            return transformers_has_token(self._tokenizer, token)
+
+
+def transformers_has_token(tokenizer: Any, token: str) -> bool:
+    """True when a transformers tokenizer has ``token`` in its vocabulary (its added
+    tokens, such as language codes, included)."""
+    found = tokenizer.convert_tokens_to_ids(token)
+    unknown = found == tokenizer.unk_token_id and token != tokenizer.unk_token
+    return bool(found is not None and not unknown)

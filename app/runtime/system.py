@@ -21,6 +21,7 @@ from typing import Protocol
 from app.core.config import Settings
 from app.core.errors import ModelNotReady
 from app.engines.base import EngineInfo, Seq2SeqEngine
+from app.engines.card import warn_non_commercial
 from app.engines.loader import Engines, load_engines
 from app.jobs.documents.assemble import DocumentFinisher
 from app.jobs.documents.limits import DocumentLimits, ParseSlots
@@ -185,6 +186,7 @@ class Runtime:
                 info.device,
                 info.compute_type,
             )
+            warn_non_commercial(info)
 
     @property
     def stopping(self) -> bool:

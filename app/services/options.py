@@ -29,6 +29,8 @@ class TextOptions:
     not translated (as ``<code>``'s never is). ``keep_english``: sentences detected as
     English come back unchanged, flagged ``kept_english`` (the API and the command line
     turn it on; the compatible APIs translate every sentence, as their services do).
+    ``source_lang``: the texts' language (a code of ``app.engines.families``), which a
+    model that reads one is told.
     """
 
     format: str = "text"
@@ -36,6 +38,7 @@ class TextOptions:
     no_translate: Sequence[str] = ()
     ignore_tags: Sequence[str] = ()
     keep_english: bool = False
+    source_lang: str = "id"
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:

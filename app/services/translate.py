@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
 from app.engines.base import GenerationOptions, Seq2SeqEngine
+from app.engines.families import SOURCE_LANGUAGES, UNTAGGED_LANGUAGES, unsupported
 from app.services import guard
-from app.services.detect import TRANSLATED_LANGUAGES, LanguageDetector
+from app.services.detect import LanguageDetector
 from app.services.issues import KEPT_ENGLISH
 from app.services.mixed import english_units
 from app.services.options import PLAIN, TextOptions
@@ -84,7 +85,8 @@ class TranslationPipeline:
     ``GenerateUnits``.
 
     ``count_tokens`` and ``max_input_tokens`` come from the engine (they decide how text
-    is split); ``options`` are the decoding settings of a first attempt.
+    is split); ``options`` are the decoding settings of a first attempt; ``languages``
+    the source languages the model (``model``) translates.
     """
 
     def __init__(
@@ -96,6 +98,8 @@ class TranslationPipeline:
         retry_degenerate: bool = True,
         on_sentences: Callable[[int], None] | None = None,
         planner: PlanningPool | None = None,
+        languages: Sequence[str] = UNTAGGED_LANGUAGES,
+        model: str = "loaded",
     ) -> None:
         self.count_tokens = count_tokens
         self.planner = planner  # where long texts are planned (the server's own pool)
@@ -103,6 +107,8 @@ class TranslationPipeline:
         self.options = options or GenerationOptions()
         self.retry_degenerate = retry_degenerate
         self.on_sentences = on_sentences
+        self.languages = tuple(languages)
+        self.model = model
 
     def plan(self, texts: Sequence[str], options: TextOptions = PLAIN) -> TranslationPlan:
         """Read texts as sentences and split them into the unique units the engine must
@@ -132,6 +138,9 @@ class TranslationPipeline:
         once, every protected span and glossary target in the output. With a ``detector``
         and ``options.keep_english``, English sentences come back as they are. Long texts
         are read and put back together in the planning pool, within ``scope``'s deadline."""
+        language = options.source_lang
+        if language not in self.languages:
+            raise unsupported(self.model, language, self.languages)
         size = sum(len(text) for text in texts)
         plan = await self._offload(size > INLINE_PLAN_CHARS, scope, self.plan, texts, options)
         many = len(plan.units) > INLINE_CHECK_UNITS
@@ -140,14 +149,13 @@ class TranslationPipeline:
             kept = await self._offload(
                 many, scope, english_units, plan.texts, plan.units, detector
             )
-        outputs = await self.run_units(plan.units, plan.unit_tokens, run, kept)
+        outputs = await self.run_units(plan.units, plan.unit_tokens, run, language, kept)
         results, lost_ones, probes = await self._offload(
             many, scope, _verified, plan, outputs, kept
         )
         if lost_ones:
-            guard.rebuild(
-                results, lost_ones, await self.translate_pieces(guard.pieces(lost_ones), run)
-            )
+            pieces = guard.pieces(lost_ones)
+            guard.rebuild(results, lost_ones, await self.translate_pieces(pieces, run, language))
         if self.on_sentences is not None:
             self.on_sentences(sum(len(document.sentences) for document in plan.texts))
         return await self._offload(many, scope, _results, plan.texts, results, probes)
@@ -164,13 +172,13 @@ class TranslationPipeline:
         return await asyncio.to_thread(work, *args)
 
     async def translate_pieces(
-        self, pieces: Sequence[str], run: GenerateUnits
+        self, pieces: Sequence[str], run: GenerateUnits, language: str = "id"
     ) -> dict[str, tuple[str, tuple[str, ...]]]:
         """Each piece's translation and flags, the pieces translated as sentences."""
         plan = plan_translation(
             [[(0, p) for p in pieces]], self.count_tokens, self.max_input_tokens
         )
-        outputs = await self.run_units(plan.units, plan.unit_tokens, run)
+        outputs = await self.run_units(plan.units, plan.unit_tokens, run, language)
         drafts = sentence_outputs(plan, outputs)[0]
         return {s.source: draft for s, draft in zip(plan.documents[0], drafts, strict=True)}
 
@@ -179,27 +187,32 @@ class TranslationPipeline:
         units: Sequence[str],
         lengths: Sequence[int],
         run: GenerateUnits,
+        language: str = "id",
         kept: frozenset[int] = frozenset(),
     ) -> list[str]:
-        """Translate units; degenerate outputs get one retry with stricter decoding. The
-        ``kept`` units are not sent to the model: each is its own output."""
+        """Translate units of source ``language``; degenerate outputs get one retry with
+        stricter decoding. The ``kept`` units are not sent to the model: each is its own
+        output."""
         if kept:
             todo = [i for i in range(len(units)) if i not in kept]
-            done = await self.run_units([units[i] for i in todo], [lengths[i] for i in todo], run)
+            done = await self.run_units(
+                [units[i] for i in todo], [lengths[i] for i in todo], run, language
+            )
             outputs = list(units)
             for i, output in zip(todo, done, strict=True):
                 outputs[i] = output
             return outputs
         if not units:
             return []
-        outputs = await run(units, lengths, self.options)
+        options = replace(self.options, source_lang=language)
+        outputs = await run(units, lengths, options)
         if not self.retry_degenerate:
             return outputs
         retried = await _checked(len(units), units_to_retry, units, outputs)
         if not retried:
             return outputs
         second = await run(
-            [units[i] for i in retried], [lengths[i] for i in retried], retry_options(self.options)
+            [units[i] for i in retried], [lengths[i] for i in retried], retry_options(options)
         )
         return await _checked(len(retried), merge_retries, units, outputs, retried, second)
 
@@ -290,6 +303,8 @@ def pipeline_for(
         GenerationOptions(beam_size=beam_size),
         on_sentences=on_sentences,
         planner=planner,
+        languages=engine.info.languages,
+        model=engine.info.name,
     )
 
 
@@ -340,9 +355,11 @@ async def translate_detected(
     source_lang: str = "auto",
     options: TextOptions = PLAIN,
 ) -> list[tuple[TranslationResult, str]]:
-    """(result, language) per text: Indonesian and Malay are translated; English and
-    text with no recognisable language come back unchanged. A ``source_lang`` given
-    (not ``auto``) skips detection, of texts and of English sentences alike."""
+    """(result, language) per text: Indonesian and Malay (detected or named) and any
+    other language named by ``source_lang`` are translated, each told its language;
+    English and text with no recognisable language come back unchanged. A
+    ``source_lang`` given (not ``auto``) skips detection, of texts and of English
+    sentences alike."""
     if source_lang != "auto":
         options = replace(options, keep_english=False)
     read: Sequence[str] = texts
@@ -352,9 +369,21 @@ async def translate_detected(
         else:  # reading long markup takes a while: never on the event loop
             read = await asyncio.to_thread(_detection_texts, texts, options)
     languages = await detect_languages(detector, read, source_lang)
-    chosen = [i for i, lang in enumerate(languages) if lang in TRANSLATED_LANGUAGES]
-    translated = await translate([texts[i] for i in chosen], options) if chosen else []
-    results = dict(zip(chosen, translated, strict=True))
+    groups: dict[str, list[int]] = {}
+    for i, lang in enumerate(languages):
+        if lang in SOURCE_LANGUAGES:  # not English, nor text of no recognisable language
+            groups.setdefault(lang, []).append(i)
+    translated = await asyncio.gather(
+        *(
+            translate([texts[i] for i in found], replace(options, source_lang=lang))
+            for lang, found in groups.items()
+        )
+    )
+    results = {
+        i: result
+        for found, part in zip(groups.values(), translated, strict=True)
+        for i, result in zip(found, part, strict=True)
+    }
     return [
         (results[i] if i in results else passthrough(text, options), languages[i])
         for i, text in enumerate(texts)

@@ -84,6 +84,24 @@ async function loadGlossaries() {
   }
 }
 
+// A model whose licence forbids commercial use is named at the top of the page, so nobody
+// uses this server's translations commercially without knowing.
+async function showLicenceWarning() {
+  const note = $("licence-warning");
+  try {
+    const response = await fetch("/v1/models", { headers: headers() });
+    if (!response.ok) return;
+    const body = await response.json();
+    const restricted = (body.models || []).filter((model) => model.non_commercial);
+    note.textContent = restricted.map((model) => "Non-commercial licence: the " + model.role +
+      " model " + model.name + " is published under " + model.licence +
+      "; its output may not be used commercially.").join(" ");
+    note.hidden = restricted.length === 0;
+  } catch (ignored) {
+    note.hidden = true;
+  }
+}
+
 // The glossary entries applied anywhere in the article, each once, in order of use.
 function appliedTerms(segments) {
   const seen = new Map();
@@ -366,5 +384,7 @@ document.addEventListener("DOMContentLoaded", () => {
     $("title").disabled = $("is-html").checked;
   });
   $("api-key").addEventListener("change", loadGlossaries);
+  $("api-key").addEventListener("change", showLicenceWarning);
   loadGlossaries();
+  showLicenceWarning();
 });

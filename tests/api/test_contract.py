@@ -25,6 +25,10 @@ def test_health_ready_and_models(client: TestClient) -> None:
             "device": "cpu",
             "compute_type": "float32",
             "revision": None,
+            "family": None,
+            "languages": ["id", "ms"],
+            "licence": None,
+            "non_commercial": False,
         }
     ]
 

@@ -29,6 +29,7 @@ from app.api.gate import BodyRefused
 from app.contract.problems import describe_problems
 from app.core.config import Settings
 from app.core.errors import WartaError
+from app.engines import families
 from app.runtime.metrics import Metrics
 from app.runtime.system import Runtime
 from app.runtime.work import cache_space
@@ -45,8 +46,10 @@ log = logging.getLogger(__name__)
 # How long a translation whose clients all left goes on waiting for one of them to send the
 # same request again (the DeepL SDKs retry at once after their 10 s timeout).
 RETRY_GRACE_S = 10.0
-LANGUAGE_NAMES = {"id": "Indonesian", "ms": "Malay", "en": "English"}
-SOURCE_LANGUAGES = ("id", "ms")  # translated into English; anything else is not a source
+# The languages translated into English where the loaded model has them (the adapters'
+# lists show the model's own: app.api.languages); anything else is not a source.
+SOURCE_LANGUAGES = families.SOURCE_LANGUAGES
+LANGUAGE_NAMES = families.LANGUAGE_NAMES
 
 
 class ProtocolError(WartaError):

@@ -22,7 +22,6 @@ from app.api.compat.common import LANGUAGE_NAMES, CompatDep, CompatJob, Protocol
 from app.api.compat.deepl_base import (
     INVALID,
     MISSING,
-    SOURCES,
     Account,
     DeepLError,
     deepl_account,
@@ -34,6 +33,7 @@ from app.api.compat.deepl_glossaries import glossary_entries, glossary_pairs
 from app.api.compat.params import body_doc, read_params, validate
 from app.api.deps import StateDep
 from app.api.jobs import get_store
+from app.api.languages import source_languages
 from app.api.routes import _summaries_from_docstrings
 from app.contract.answers import check_text_limits
 from app.services.options import PLAIN, TextOptions
@@ -212,7 +212,7 @@ _LANGUAGES: dict[str, Any] = {
 
 @router.get("/v2/languages", **_LANGUAGES)
 @router.post("/v2/languages", **_LANGUAGES)
-async def languages(request: Request) -> list[DeepLLanguage]:
+async def languages(request: Request, state: StateDep) -> list[DeepLLanguage]:
     """The source languages (`type=source`, the default) or target languages (`type=target`).
 
     `type` may come in the query string or in the body (the SDKs send a form on the GET).
@@ -222,7 +222,7 @@ async def languages(request: Request) -> list[DeepLLanguage]:
     if kind == "source":
         return [
             DeepLLanguage(language=code.upper(), name=LANGUAGE_NAMES[code])
-            for code in SOURCES.values()
+            for code in source_languages(state)
         ]
     if kind == "target":
         return [

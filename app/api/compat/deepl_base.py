@@ -13,9 +13,13 @@ from app.api.compat.common import ProtocolError, key_account, shaped_route
 from app.api.deps import StateDep, accepting_work
 from app.api.shapes import deepl_shape
 from app.core.errors import Unauthorized
+from app.engines.families import SOURCE_LANGUAGES
 
 TARGETS = {"EN": "EN-GB", "EN-GB": "EN-GB", "EN-US": "EN-US"}  # all three mean English here
-SOURCES = {"ID": "id", "MS": "ms"}
+SOURCES = {"ID": "id", "MS": "ms"}  # what glossaries are listed for
+# What source_lang may name: also the regional languages, where the loaded model has them.
+SOURCE_CODES = {code.upper(): code for code in SOURCE_LANGUAGES}
+REGIONAL = [code.upper() for code in SOURCE_LANGUAGES if code not in ("id", "ms")]
 MISSING = "Parameter '{name}' not specified."
 INVALID = "Value for '{name}' not supported: {why}."
 
@@ -71,12 +75,13 @@ def source_language(source_lang: str | None, name: str = "source_lang") -> str |
     """The source language (None: detect each text), or DeepL's 400."""
     if not source_lang:
         return None
-    source = SOURCES.get(source_lang.upper())
+    source = SOURCE_CODES.get(source_lang.upper())
     if source is None:
         raise ProtocolError(
             400,
             f"Value for '{name}' not supported: this server translates from Indonesian "
-            f"(ID) and Malay (MS); leave {name} out to detect the language.",
+            f"(ID), Malay (MS) and, where its model has them, {', '.join(REGIONAL)}; leave "
+            f"{name} out to detect the language.",
         )
     return source
 

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.compat.common import (
     LANGUAGE_NAMES,
-    SOURCE_LANGUAGES,
     CompatDep,
     CompatJob,
     ProtocolError,
@@ -29,6 +28,7 @@ from app.api.compat.common import (
 )
 from app.api.compat.params import body_doc, read_params, validate
 from app.api.deps import DetectorDep, SettingsDep, StateDep, accepting_work
+from app.api.languages import source_languages
 from app.api.routes import _summaries_from_docstrings
 from app.api.shapes import libre_shape
 from app.core.config import Settings
@@ -140,10 +140,11 @@ async def translate(request: Request, state: StateDep, compat: CompatDep) -> Lib
         raise ProtocolError(400, MISSING.format(name="q"))
     _check_limits(texts, state.settings)
     source = body.source.lower()
-    if source != "auto" and source not in SOURCE_LANGUAGES:
-        raise ProtocolError(400, f"{body.source} is not supported{_SUPPORTED}")
+    sources = source_languages(state)
+    if source != "auto" and source not in sources:
+        raise ProtocolError(400, f"{body.source} is not supported{_supported(sources)}")
     if body.target.lower() != TARGET:
-        raise ProtocolError(400, f"{body.target} is not supported{_SUPPORTED}")
+        raise ProtocolError(400, f"{body.target} is not supported{_supported(sources)}")
     if body.format not in FORMATS:
         raise ProtocolError(400, f"{body.format} format is not supported")
     options = PLAIN if body.format == "text" else TextOptions(format="html")
@@ -151,7 +152,9 @@ async def translate(request: Request, state: StateDep, compat: CompatDep) -> Lib
     return _answer(body, await translate_job(request, state, compat, job))
 
 
-_SUPPORTED = ": this server translates Indonesian (id) and Malay (ms) into English (en)"
+def _supported(sources: tuple[str, ...]) -> str:
+    named = ", ".join(f"{LANGUAGE_NAMES[code]} ({code})" for code in sources)
+    return f": this server translates {named} into English (en)"
 
 
 def _check_limits(texts: list[str], settings: Settings) -> None:
@@ -200,11 +203,11 @@ async def detect(
 
 
 @router.get("/languages", response_model=list[LibreLanguage])
-async def languages() -> list[LibreLanguage]:
-    """The languages this server knows and the targets each one translates into."""
+async def languages(state: StateDep) -> list[LibreLanguage]:
+    """The languages the loaded model translates and the targets each one translates into."""
     sources = [
         LibreLanguage(code=code, name=LANGUAGE_NAMES[code], targets=[TARGET])
-        for code in SOURCE_LANGUAGES
+        for code in source_languages(state)
     ]
     return [*sources, LibreLanguage(code=TARGET, name=LANGUAGE_NAMES[TARGET], targets=[])]
 

@@ -1,0 +1,1 @@
+"""``warta eval``: translate a parallel set through the one pipeline and score it."""
