@@ -18,7 +18,9 @@ from app.api.compat import CompatState
 from app.api.deps import AppState
 from app.api.documents import router as documents
 from app.api.errors import install_error_handlers
+from app.api.feeds import router as feeds
 from app.api.glossaries import router as glossaries
+from app.api.hooks import router as hooks
 from app.api.jobs import router as jobs
 from app.api.jobs import start_jobs, stop_jobs
 from app.api.metrics import Metrics
@@ -106,6 +108,8 @@ def create_app(
     app.include_router(jobs)
     app.include_router(documents)
     app.include_router(glossaries)
+    app.include_router(feeds)
+    app.include_router(hooks)
     app.include_router(web)
     app.state.compat = CompatState(metrics, usage=MemoryUsage())
     compat_routers = {

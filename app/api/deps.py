@@ -6,7 +6,7 @@ import hmac
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -26,6 +26,9 @@ from app.services.waiting import RequestScope
 from app.services.work import Work, work_through
 from app.store import Store, owner_for_key
 
+if TYPE_CHECKING:  # the watcher's modules import the API's schemas
+    from app.feeds.watcher import Watcher
+
 
 @dataclass
 class AppState:
@@ -42,6 +45,7 @@ class AppState:
     ready: bool = False
     store: Store | None = None
     runner: JobRunner | None = None
+    watcher: Watcher | None = None
     stopping_since: float | None = None  # time.monotonic() of SIGTERM: new work gets 503
 
     @property

@@ -22,6 +22,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from app.api.deps import AppState, OwnerDep, StateDep, require_api_key
+from app.api.feeds import start_watcher, stop_watcher
 from app.api.job_schemas import UPLOAD_FORM, JobCreated, JobList, JobOut, JobRequest
 from app.api.routes import _summaries_from_docstrings
 from app.api.schemas import error_responses
@@ -81,10 +82,12 @@ async def start_jobs(state: AppState) -> None:
             state.store, item_handler(work, settings), RunnerConfig.of(settings)
         )
         state.runner.start()
+    await start_watcher(state)
 
 
 async def stop_jobs(state: AppState) -> None:
     """Hand back the items in flight and close the store."""
+    await stop_watcher(state)
     if state.runner is not None:
         await state.runner.stop()
         state.runner = None
