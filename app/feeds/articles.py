@@ -72,7 +72,11 @@ async def process_article(ctx: Context, article: ArticleRow, feed: FeedInfo) -> 
     html = fetched.content.decode(_charset(fetched.content_type), "replace")
     cleaned = await clean_article(html=html)
     title = article.entry.get("title") or cleaned.title
-    keys = _keys(html, fetched.url, title, cleaned.text)
+    # The body without its headline: copies of one story often differ only there.
+    body_text = "\n".join(
+        line for line in cleaned.text.splitlines() if line.strip() != (cleaned.title or "")
+    )
+    keys = _keys(html, fetched.url, title, body_text)
     original = await asyncio.to_thread(register_article, ctx.store, article, keys, dedupe.near)
     if original is not None:
         return await _record(ctx, article, DUPLICATE, duplicate_of=original)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
 
-from app.feeds.guard import BlockedAddress, guarded_transport
+from app.feeds.guard import BlockedAddress, guarded_transport, is_public
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +80,10 @@ class _Robots:
 class Fetcher:
     """Fetches URLs under ``policy``; ``requests`` counts what each host was sent."""
 
-    def __init__(self, policy: FetchPolicy) -> None:
+    def __init__(self, policy: FetchPolicy, public: Callable[[str], bool] = is_public) -> None:
         self.policy = policy
         self._client = httpx.AsyncClient(
-            transport=guarded_transport(policy.allow_private),
+            transport=guarded_transport(policy.allow_private, public),
             headers={"User-Agent": policy.user_agent},
             timeout=httpx.Timeout(policy.timeout_s),
             follow_redirects=False,
