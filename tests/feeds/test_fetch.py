@@ -83,7 +83,7 @@ def test_private_addresses_are_refused_directly_and_after_a_redirect(
                 with pytest.raises(BlockedAddress):
                     await fetcher.get(a.base + "/pindah.xml")
                 with pytest.raises(ProbeFailed, match="127.0.0.1"):
-                    await probe(fetcher, "http://localhost:%d/rss.xml" % local.port)
+                    await probe(fetcher, f"http://localhost:{local.port}/rss.xml")
             finally:
                 await fetcher.close()
 
