@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, or_, select, text, update
+from sqlalchemy import Connection, Row, and_, delete, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.store.db import Store
@@ -188,6 +188,8 @@ def register_article(
                 fetched_at=store.clock(),
             )
         )
+        # A run cut short (a crash) may have registered the article already.
+        conn.execute(delete(article_bands).where(article_bands.c.article_id == article.id))
         if keys.bands:
             conn.execute(
                 article_bands.insert(),
