@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.store.db import Store
 from app.store.schema import article_bands, feed_articles
 
+INSERT_CHUNK = 200  # rows per INSERT: well under both databases' parameter limits
 PENDING, RUNNING, DONE, FAILED, DUPLICATE = "pending", "running", "done", "failed", "duplicate"
 
 
@@ -97,11 +98,19 @@ def add_articles(store: Store, owner: str, feed_id: str, found: Iterable[NewArti
     if not rows:
         return 0
     dialect: Any = postgresql if store.dialect == "postgresql" else sqlite
-    statement = dialect.insert(feed_articles).on_conflict_do_nothing(
-        index_elements=[feed_articles.c.feed_id, feed_articles.c.url_key]
-    )
+    added = 0
     with store.write() as conn:
-        return int(conn.execute(statement, rows).rowcount)
+        # Multi-row INSERTs: their rowcount is the rows added, on both databases.
+        for start in range(0, len(rows), INSERT_CHUNK):
+            statement = (
+                dialect.insert(feed_articles)
+                .values(rows[start : start + INSERT_CHUNK])
+                .on_conflict_do_nothing(
+                    index_elements=[feed_articles.c.feed_id, feed_articles.c.url_key]
+                )
+            )
+            added += int(conn.execute(statement).rowcount)
+    return added
 
 
 def claim_articles(
