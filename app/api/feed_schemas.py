@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.feeds.articles import public_view
 from app.store.articles import ArticleRow
 from app.store.feeds import FeedInfo
 from app.store.hooks import Alert, Webhook
@@ -94,28 +95,7 @@ class FollowedArticle(BaseModel):
 
     @classmethod
     def of(cls, row: ArticleRow) -> FollowedArticle:
-        result = row.result or {}
-        title = result.get("title") or {}
-        return cls(
-            id=row.id,
-            feed_id=row.feed_id,
-            url=row.url,
-            canonical_url=row.canonical_url,
-            outlet=row.outlet,
-            published_at=row.published_at,
-            fetched_at=row.fetched_at,
-            status=row.status,
-            title=TitleOut(
-                source=title.get("source") or row.entry.get("title"),
-                translation=title.get("translation"),
-            ),
-            summary=result.get("summary"),
-            translation=result.get("translation"),
-            flags=result.get("flags", []),
-            duplicate_of=row.duplicate_of,
-            alerts=row.alerts or [],
-            error=row.error,
-        )
+        return cls.model_validate(public_view(row))
 
 
 class ArticleList(BaseModel):

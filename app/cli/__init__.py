@@ -7,7 +7,7 @@ from typing import Any
 import typer
 import typer.core
 
-from app.cli import batch, serve, text, worker
+from app.cli import batch, serve, text, watch, worker
 from app.cli.models import models_app
 
 
@@ -44,6 +44,7 @@ app.command()(text.clean)
 app.command()(serve.serve)
 app.command()(batch.batch)
 app.command()(worker.worker)
+app.command()(watch.watch)
 app.add_typer(models_app, name="models")
 
 

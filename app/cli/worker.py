@@ -28,13 +28,14 @@ def worker(
     device: DeviceOpt = None,
     engine: EngineOpt = None,
 ) -> None:
-    """Run the queued jobs of WARTA_DATABASE_URL without serving HTTP.
+    """Run the queued jobs of WARTA_DATABASE_URL, and follow its sources, without HTTP.
 
     Any number of workers and servers may share one database (PostgreSQL for several
     machines); each item runs in one of them. Stop with Ctrl-C or SIGTERM: items in
     flight are handed back to be finished by another worker, or this one restarted.
     """
     from app.engines.loader import load_engines
+    from app.feeds.service import with_watcher
     from app.jobs.worker import work_forever
     from app.services.detect import default_detector
 
@@ -47,7 +48,9 @@ def worker(
     )
     try:
         engines = load_engines(settings)
-        until_signalled(work_forever(settings, engines, default_detector()))
+        detector = default_detector()
+        jobs = work_forever(settings, engines, detector)
+        until_signalled(with_watcher(settings, engines, detector, jobs))
     except WartaError as exc:
         raise fail(exc) from None
     except (KeyboardInterrupt, asyncio.CancelledError):

@@ -194,3 +194,29 @@ def _charset(content_type: str) -> str:
                 break
             return value.strip('"')
     return "utf-8"
+
+
+def public_view(row: ArticleRow) -> dict[str, Any]:
+    """An article as ``GET /v1/articles`` and ``warta watch`` show it."""
+    result = row.result or {}
+    title = result.get("title") or {}
+    return {
+        "id": row.id,
+        "feed_id": row.feed_id,
+        "url": row.url,
+        "canonical_url": row.canonical_url,
+        "outlet": row.outlet,
+        "published_at": row.published_at,
+        "fetched_at": row.fetched_at,
+        "status": row.status,
+        "title": {
+            "source": title.get("source") or row.entry.get("title"),
+            "translation": title.get("translation"),
+        },
+        "summary": result.get("summary"),
+        "translation": result.get("translation"),
+        "flags": result.get("flags", []),
+        "duplicate_of": row.duplicate_of,
+        "alerts": row.alerts or [],
+        "error": row.error,
+    }

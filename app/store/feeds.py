@@ -217,6 +217,16 @@ def feeds_of(store: Store, feed_ids: list[str]) -> dict[str, FeedInfo]:
     return {row.id: _info(row) for row in rows}
 
 
+def settled(store: Store) -> bool:
+    """True when every source was polled at least once and no article is unfinished."""
+    with store.read() as conn:
+        unpolled = conn.execute(select(func.count()).where(feeds.c.polls == 0)).scalar()
+        open_articles = conn.execute(
+            select(func.count()).where(feed_articles.c.status.in_(("pending", "running")))
+        ).scalar()
+    return not unpolled and not open_articles
+
+
 def _counts(conn: Connection, feed_ids: list[str]) -> dict[str, int]:
     if not feed_ids:
         return {}
