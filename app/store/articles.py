@@ -100,7 +100,7 @@ def add_articles(store: Store, owner: str, feed_id: str, found: Iterable[NewArti
     dialect: Any = postgresql if store.dialect == "postgresql" else sqlite
     added = 0
     with store.write() as conn:
-        # Multi-row INSERTs: their rowcount is the rows added, on both databases.
+        # RETURNING counts the rows added (psycopg reports no rowcount for this INSERT).
         for start in range(0, len(rows), INSERT_CHUNK):
             statement = (
                 dialect.insert(feed_articles)
@@ -108,8 +108,9 @@ def add_articles(store: Store, owner: str, feed_id: str, found: Iterable[NewArti
                 .on_conflict_do_nothing(
                     index_elements=[feed_articles.c.feed_id, feed_articles.c.url_key]
                 )
+                .returning(feed_articles.c.id)
             )
-            added += int(conn.execute(statement).rowcount)
+            added += len(conn.execute(statement).all())
     return added
 
 
