@@ -255,3 +255,52 @@ def test_each_key_sees_only_its_own_sources(
     assert client.get("/v1/feeds").status_code == 401
     wait_for(lambda: client.get("/v1/articles", headers=one).json()["articles"])
     assert client.get("/v1/articles", headers=two).json()["articles"] == []
+
+
+def test_a_failed_delivery_is_retried_under_the_same_id(
+    make_client: Callable[..., TestClient], site: tuple[Outlet, ...]
+) -> None:
+    with receiving(SECRET, fail_first=2) as hook:
+        client = make_client(feeds_allow_private=True)
+        made = client.post(
+            "/v1/webhooks",
+            json={"url": hook.url, "secret": SECRET, "events": ["article.translated"]},
+        )
+        assert made.status_code == 201 and "secret" not in made.json()
+        client.post("/v1/feeds", json={"url": site[2].base + "/", "interval_s": 60})
+        [event] = wait_for(lambda: hook.unique())
+        assert event["type"] == "article.translated"
+        assert hook.bad_signatures == 0 and hook.fail_first == 0
+        # The two refused attempts were the same message: one id, delivered once.
+        assert [message_id for message_id, _ in hook.deliveries] == [event["id"]]
+        assert client.get("/v1/webhooks").json()["webhooks"][0]["id"] == made.json()["id"]
+        assert client.delete(f"/v1/webhooks/{made.json()['id']}").status_code == 204
+        assert client.get("/v1/webhooks").json() == {"webhooks": []}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"url": "http://x.id/h", "secret": "short"},
+        {"url": "ftp://x.id/h", "secret": SECRET},
+        {"url": "http://x.id/h", "secret": SECRET, "events": ["article.deleted"]},
+        {"url": "http://x.id/h", "secret": SECRET, "events": []},
+    ],
+)
+def test_bad_webhooks_are_422(make_client: Callable[..., TestClient], body: dict[str, Any]) -> None:
+    assert make_client().post("/v1/webhooks", json=body).status_code == 422
+
+
+def test_alerts_are_checked_and_listed(make_client: Callable[..., TestClient]) -> None:
+    client = make_client()
+    assert client.post("/v1/alerts", json={"name": "x", "terms": ["  "]}).status_code == 422
+    assert client.post("/v1/alerts", json={"name": "x", "terms": []}).status_code == 422
+    missing = client.post("/v1/alerts", json={"name": "x", "terms": ["KPK"], "feeds": ["f-no"]})
+    assert missing.status_code == 404
+    made = client.post(
+        "/v1/alerts", json={"name": "korupsi", "terms": ["KPK", "korupsi"], "match": "all"}
+    )
+    assert made.status_code == 201 and made.json()["match"] == "all"
+    assert [a["name"] for a in client.get("/v1/alerts").json()["alerts"]] == ["korupsi"]
+    assert client.delete(f"/v1/alerts/{made.json()['id']}").status_code == 204
+    assert client.delete(f"/v1/alerts/{made.json()['id']}").status_code == 404
