@@ -129,15 +129,15 @@ async def change_feed(
 ) -> FeedOut:
     """Rename a source or change its interval, options or glossary."""
     changes = body.model_dump(exclude_unset=True)
+    for key in ("name", "interval_s", "options"):
+        if key in changes and changes[key] is None:
+            raise InvalidInput(f"`{key}` cannot be null; leave it out to keep it.")
     if "interval_s" in changes:
         _check_interval(changes["interval_s"], state.settings)
     if changes.get("options") is not None:
         changes["options"] = check_options("articles", changes["options"])
     if changes.get("glossary_id") is not None:
         await _check_glossary(store, changes["glossary_id"], owner)
-    for key in ("name", "interval_s", "options"):
-        if key in changes and changes[key] is None:
-            raise InvalidInput(f"`{key}` cannot be null; leave it out to keep it.")
     feed = await asyncio.to_thread(update_feed, store, feed_id, owner, changes)
     if feed is None:
         raise _no_feed(feed_id)
