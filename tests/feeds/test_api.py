@@ -13,11 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
+from app.feeds.fakesite import Outlet, S, news_site, serving
 from app.main import Engines, create_app
 from app.services.detect import default_detector
 from tests.fakes import FakeEngine
 from tests.feeds.receiver import Receiver, receiving
-from tests.feeds.site import Outlet, S, news_site, serving
 
 FAST = {
     "feeds_poll_s": 0.1,

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from app.feeds.fakesite import Outlet, news_site, serving
 from app.feeds.fetch import Fetcher, FetchError, FetchPolicy
 from app.feeds.guard import BlockedAddress
 from app.feeds.poll import ProbeFailed, probe, read_sources
-from tests.feeds.site import Outlet, news_site, serving
 
 FAST = FetchPolicy(host_delay_s=0.0, timeout_s=5, retries=0)
 

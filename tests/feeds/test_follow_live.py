@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from app.engines.tiny import TRANSLATIONS
+from app.feeds.fakesite import Outlet, S, news_site, serving
 from tests.feeds.receiver import Receiver, receiving
-from tests.feeds.site import Outlet, S, news_site, serving
 from tests.servers import ROOT, free_port, wait_ready
 from tests.store.conftest import _empty_database
 

@@ -13,12 +13,12 @@ import pytest
 from app.feeds import dedupe
 from app.feeds.alerts import matching_alerts
 from app.feeds.deliver import sign
+from app.feeds.fakesite import json_feed, news_site, page, rss, sitemap
 from app.feeds.fetch import Fetched
 from app.feeds.guard import is_public
 from app.feeds.parse import NotAFeed, parse_listing
 from app.store.hooks import Alert
 from app.text.clean import clean_html
-from tests.feeds.site import json_feed, news_site, page, rss, sitemap
 
 
 def fetched(body: str, kind: str = "", url: str = "http://127.0.0.2:80/x") -> Fetched:

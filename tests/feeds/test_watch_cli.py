@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from app.engines.tiny import TRANSLATIONS
-from tests.feeds.site import S, news_site, serving
+from app.feeds.fakesite import S, news_site, serving
 from tests.servers import ROOT
 
 

@@ -1,7 +1,9 @@
-"""A local fake news site: several outlets, each its own host on a 127.0.0.x address,
-with robots.txt, RSS, Atom, JSON Feed, news sitemaps, a home page announcing its feed,
-ETag/Last-Modified answered with 304, and a syndicated copy of one outlet's story on
-another with different furniture. Every request is logged per host."""
+"""A local fake news site for the tests and the benchmark (``bench/feeds.py``).
+
+Several outlets, each its own host on a 127.0.0.x address, with robots.txt, RSS, JSON
+Feed, news sitemaps, a home page announcing its feed, ETag/Last-Modified answered with
+304, and a syndicated copy of one outlet's story on another with different furniture.
+Every request is logged per host."""
 
 from __future__ import annotations
 
