@@ -10,12 +10,16 @@ from typing import Any
 
 from app.core.config import Settings
 from app.core.errors import InvalidInput
+from app.engines.loader import Engines, load_engines
 from app.feeds.articles import public_view
 from app.feeds.fetch import Fetcher
 from app.feeds.memory import MemoryCounts
 from app.feeds.poll import ProbeFailed, probe
 from app.feeds.service import feed_work
 from app.feeds.watcher import Watcher, fetch_policy
+from app.services.batcher import direct
+from app.services.detect import LanguageDetector, default_detector
+from app.services.translate import pipeline_for
 from app.store import Store, open_store
 from app.store.articles import ArticleRow
 from app.store.feeds import create_feed, list_feeds, settled
@@ -25,15 +29,17 @@ Write = Callable[[dict[str, Any]], None]
 
 
 async def follow(
-    settings: Settings, urls: list[str], interval: int, once: bool, state: Path, write: Write
+    settings: Settings,
+    urls: list[str],
+    interval: int,
+    once: bool,
+    state: Path,
+    write: Write,
+    loaded: tuple[Engines, LanguageDetector] | None = None,
 ) -> MemoryCounts:
     """Follow ``urls`` until cancelled (or, ``once``, until each was polled once and its
-    articles are finished); returns what the translation memory saved."""
-    from app.engines.loader import load_engines
-    from app.services.batcher import direct
-    from app.services.detect import default_detector
-    from app.services.translate import pipeline_for
-
+    articles are finished); returns what the translation memory saved. ``loaded``: the
+    engines and detector, when the caller has them already."""
     store = await asyncio.to_thread(open_store, f"sqlite:///{state}")
     # Sources first: a wrong URL is reported before minutes of model loading.
     fetcher = Fetcher(fetch_policy(settings))
@@ -44,8 +50,9 @@ async def follow(
         raise
     finally:
         await fetcher.close()
-    engines = await asyncio.to_thread(load_engines, settings)
-    detector = await asyncio.to_thread(default_detector)
+    if loaded is None:
+        loaded = await asyncio.to_thread(load_engines, settings), default_detector()
+    engines, detector = loaded
     memory = MemoryCounts()
     tokens = settings.max_batch_tokens
     summary = direct(engines.summarization, tokens) if engines.summarization else None
