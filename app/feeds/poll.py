@@ -79,11 +79,18 @@ async def read_sources(
     return result
 
 
-async def poll_feed(store: Store, fetcher: Fetcher, lease: PollLease) -> int:
-    """Poll the leased source; returns how many new articles it found."""
+async def poll_feed(
+    store: Store, fetcher: Fetcher, lease: PollLease, max_age: timedelta | None = None
+) -> int:
+    """Poll the leased source; returns how many new articles it found. Entries published
+    more than ``max_age`` ago are left out: a site's whole sitemap is an archive, not news."""
     feed = lease.feed
     result = await read_sources(fetcher, feed.sources, feed.validators)
-    found = _new_articles(result.entries, feed.name)
+    oldest = lease.started_at - max_age if max_age else None
+    fresh = [
+        e for e in result.entries if not (oldest and e.published_at and e.published_at < oldest)
+    ]
+    found = _new_articles(fresh, feed.name)
     added = await asyncio.to_thread(add_articles, store, feed.owner, feed.id, found)
     error = result.errors[0] if result.errors else None
     if error and len(result.errors) > 1:

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from app.core.config import Settings
@@ -28,11 +29,12 @@ from app.store.articles import (
     extend_article_lease,
     release_articles,
 )
-from app.store.feeds import claim_due_feeds, feeds_of, release_poll
+from app.store.feeds import PollLease, claim_due_feeds, extend_poll, feeds_of, release_poll
 
 log = logging.getLogger(__name__)
 
 Finished = Callable[[ArticleRow, str], None]
+POLLS_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,13 @@ class Watcher:
         )
         self.context = Context(store, self.fetcher, work, settings)
         self.store = store
+        days = settings.feeds_max_age_days
+        self.max_age = timedelta(days=days) if days else None
         self.memory = memory or MemoryCounts()
         self.finished = finished
         self.outcomes: dict[str, int] = {}
         self._held: dict[asyncio.Task[Any], ArticleRow] = {}
+        self._polls: dict[asyncio.Task[None], PollLease] = {}
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -117,7 +122,7 @@ class Watcher:
                 polled = await self._poll_due()
                 started = await self._start_articles()
                 delivered = await self._guarded_once(self.deliverer.deliver_due)
-                busy = polled or started or delivered or self._held
+                busy = polled or started or delivered or self._held or self._polls
                 if not busy and idle is not None and await idle():
                     return
                 await self._wait()
@@ -128,22 +133,31 @@ class Watcher:
             await self._abandon()
 
     async def _poll_due(self) -> int:
+        """Start polls of due sources, a few at a time: a slow outlet holds up no other
+        (each host still gets one request at a time, through the fetcher's gates)."""
+        for task in [task for task in self._polls if task.done()]:
+            self._polls.pop(task)
+        free = POLLS_AT_ONCE - len(self._polls)
+        if free <= 0:
+            return 0
         try:
             leases = await asyncio.to_thread(
-                claim_due_feeds, self.store, limit=4, lease_seconds=self.config.lease_s
+                claim_due_feeds, self.store, limit=free, lease_seconds=self.config.lease_s
             )
         except Exception:  # noqa: BLE001 - a database hiccup must not stop the watcher
             log.exception("claiming due sources failed")
             return 0
         for lease in leases:
-            try:
-                await poll_feed(self.store, self.fetcher, lease)
-            except asyncio.CancelledError:
-                await asyncio.shield(asyncio.to_thread(release_poll, self.store, lease))
-                raise
-            except Exception:  # noqa: BLE001 - one source's failure is not the others'
-                log.exception("polling %s failed", lease.feed.url)
+            self._polls[asyncio.create_task(self._run_poll(lease))] = lease
         return len(leases)
+
+    async def _run_poll(self, lease: PollLease) -> None:
+        try:
+            await poll_feed(self.store, self.fetcher, lease, self.max_age)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - the lease lapses: the source is polled again
+            log.exception("polling %s failed", lease.feed.url)
 
     async def _start_articles(self) -> int:
         self._forget_done()
@@ -184,9 +198,10 @@ class Watcher:
             self.finished(article, status)
 
     async def _wait(self) -> None:
-        if self._held:
+        running = {*self._held, *self._polls}
+        if running:
             await asyncio.wait(
-                set(self._held), timeout=self.config.poll_s, return_when=asyncio.FIRST_COMPLETED
+                running, timeout=self.config.poll_s, return_when=asyncio.FIRST_COMPLETED
             )
         else:
             await asyncio.sleep(self.config.poll_s)
@@ -202,6 +217,8 @@ class Watcher:
                 await asyncio.to_thread(
                     extend_article_lease, self.store, article, self.config.lease_s
                 )
+            for lease in list(self._polls.values()):
+                await asyncio.to_thread(extend_poll, self.store, lease, self.config.lease_s)
 
     async def _guarded(self, loop: Callable[[], Awaitable[None]]) -> None:
         while True:
@@ -219,11 +236,15 @@ class Watcher:
             return 0
 
     async def _abandon(self) -> None:
-        held = dict(self._held)
+        held, polls = dict(self._held), dict(self._polls)
         self._held.clear()
-        for task in held:
+        self._polls.clear()
+        for task in [*held, *polls]:
             task.cancel()
-        await asyncio.gather(*held, return_exceptions=True)
+        await asyncio.gather(*held, *polls, return_exceptions=True)
+        for task, lease in polls.items():
+            if task.cancelled():
+                await asyncio.to_thread(release_poll, self.store, lease)
         unfinished = [article for task, article in held.items() if task.cancelled()]
         if unfinished:
             await asyncio.to_thread(release_articles, self.store, unfinished)

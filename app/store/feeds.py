@@ -200,6 +200,18 @@ def finish_poll(
         return result.rowcount > 0
 
 
+def extend_poll(store: Store, lease: PollLease, lease_seconds: float) -> bool:
+    """Keep a long poll: its lease ends ``lease_seconds`` from now. False when lost."""
+    expires = store.clock() + timedelta(seconds=lease_seconds)
+    with store.write() as conn:
+        result = conn.execute(
+            update(feeds)
+            .where(feeds.c.id == lease.feed.id, feeds.c.lease_token == lease.token)
+            .values(lease_expires=expires)
+        )
+        return result.rowcount > 0
+
+
 def release_poll(store: Store, lease: PollLease) -> None:
     """Give a claimed source back unpolled (the process is stopping)."""
     with store.write() as conn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
-from app.feeds.fakesite import Outlet, S, news_site, serving
+from app.feeds.fakesite import Outlet, S, Story, news_site, serving
 from app.main import Engines, create_app
 from app.services.detect import default_detector
 from tests.fakes import FakeEngine
@@ -169,12 +170,14 @@ def test_the_whole_loop_on_the_fake_site(
         assert article["translation"].startswith("EN:") and article["summary"]
         assert article["title"]["translation"].startswith("EN:")
         assert article["duplicate_of"] is None
-    bridge = by_url[a.base + "/news/jembatan.html"]
-    root = next(x for x in bridge if x["status"] == "done")
+    # One story under three addresses (A's feed, A's sitemap, B's copy): whichever came
+    # first is translated, the others link to it.
+    bridge = by_url[a.base + "/news/jembatan.html"] + by_url[b.base + "/news/salinan-jembatan.html"]
+    [root] = [x for x in bridge if x["status"] == "done"]
+    assert sorted(x["duplicate_of"] or "" for x in bridge) == ["", root["id"], root["id"]]
     copies = [x for x in articles if x["status"] == "duplicate"]
     assert len(copies) == 3 and all(x["translation"] is None for x in copies)
-    copy = by_url[b.base + "/news/salinan-jembatan.html"][0]
-    assert copy["duplicate_of"] == root["id"] and copy["outlet"] == "b-map"
+    assert {x["outlet"] for x in bridge} == {"a-rss", "a-map", "b-map"}
     assert a.requested("/private/rahasia.html") == []
 
     # Copies cost no model time: the engine never saw the copy's headline, and each
@@ -304,3 +307,18 @@ def test_alerts_are_checked_and_listed(make_client: Callable[..., TestClient]) -
     assert [a["name"] for a in client.get("/v1/alerts").json()["alerts"]] == ["korupsi"]
     assert client.delete(f"/v1/alerts/{made.json()['id']}").status_code == 204
     assert client.delete(f"/v1/alerts/{made.json()['id']}").status_code == 404
+
+
+def test_entries_older_than_the_age_limit_are_left_out(
+    make_client: Callable[..., TestClient], site: tuple[Outlet, ...]
+) -> None:
+    a = site[0]
+    old = Story("arsip", "Arsip lama dari tahun lalu di situs", [S[1]])
+    old.published = datetime.now(UTC) - timedelta(days=30)
+    a.stories.append(old)
+    client = make_client(feeds_allow_private=True, feeds_max_age_days=7)
+    made = client.post("/v1/feeds", json={"url": a.base + "/sitemap.xml", "interval_s": 60})
+    wait_for(lambda: client.get(f"/v1/feeds/{made.json()['id']}").json()["polls"] == 1)
+    wait_for(lambda: len(all_articles(client)) == 2)
+    assert all("arsip" not in x["url"] for x in all_articles(client))
+    assert a.requested(old.path) == []

@@ -13,7 +13,7 @@ import pytest
 from app.feeds import dedupe
 from app.feeds.alerts import matching_alerts
 from app.feeds.deliver import sign
-from app.feeds.fakesite import json_feed, news_site, page, rss, sitemap
+from app.feeds.fakesite import PUBLISHED, json_feed, news_site, page, rss, sitemap
 from app.feeds.fetch import Fetched
 from app.feeds.guard import is_public
 from app.feeds.parse import NotAFeed, parse_listing
@@ -38,7 +38,7 @@ def test_rss_atom_json_feed_and_news_sitemap_list_the_same_articles(site) -> Non
         '<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
         + "".join(
             f'<entry><title>{s.title}</title><link href="{a.base}{s.path}"/>'
-            f"<updated>2026-12-01T08:00:00Z</updated><id>{s.slug}</id></entry>"
+            f"<updated>{PUBLISHED.isoformat()}</updated><id>{s.slug}</id></entry>"
             for s in a.stories
         )
         + "</feed>"
@@ -54,8 +54,7 @@ def test_rss_atom_json_feed_and_news_sitemap_list_the_same_articles(site) -> Non
         paths = [e.url.split("?")[0].removeprefix(a.base) for e in listing.entries]
         assert paths == [s.path for s in a.stories], kind
         assert [e.title for e in listing.entries] == [s.title for s in a.stories], kind
-        when = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
-        assert all(e.published_at == when for e in listing.entries), kind
+        assert all(e.published_at == PUBLISHED for e in listing.entries), kind
 
 
 def test_a_sitemap_index_names_its_sitemaps_and_a_home_page_its_feeds() -> None:
