@@ -169,3 +169,43 @@ def test_two_servers_on_one_postgresql_database_poll_each_source_once_per_interv
             polls = len(outlet.requested(path)) - probes
             assert 2 <= polls <= 1 + int(elapsed / (0.9 * interval)), (path, polls, elapsed)
         assert [len(articles) for articles in [a.requested("/news/jembatan.html")]] == [1]
+
+
+def test_warta_worker_follows_the_sources_a_server_was_given(
+    tiny_marian_dir: Path, tmp_path: Path
+) -> None:
+    database = f"sqlite:///{tmp_path / 'warta.db'}"
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "WARTA_TRANSLATION_MODEL": str(tiny_marian_dir),
+        "WARTA_SUMMARIZATION_MODEL": "none",
+        "WARTA_ENGINE": "transformers",
+        "WARTA_CACHE_DIR": str(tmp_path / "cache"),
+        "WARTA_THREADS": "1",
+        "WARTA_DATABASE_URL": database,
+        **{f"WARTA_{k}": v for k, v in FAST.items()},
+    }
+    with serving(*news_site()) as (_, _, c):
+        with serve(
+            tiny_marian_dir, tmp_path / "api", DATABASE_URL=database, FEEDS_WATCHER="false"
+        ) as (base, _):
+            call(base, "POST", "/v1/feeds", {"url": c.base + "/", "interval_s": 60})
+            time.sleep(1)
+            assert articles(base) == []  # this server follows nothing itself
+            log = (tmp_path / "worker.log").open("wb")
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "app.cli", "worker"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=log,
+            )
+            try:
+                [found] = wait_for(lambda: articles(base))
+            finally:
+                worker.terminate()
+                worker.wait(timeout=60)
+                log.close()
+    assert found["status"] == "done" and TRANSLATIONS[S[2]] in found["translation"]
+    assert worker.returncode == 0
