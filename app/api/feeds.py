@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -36,7 +36,7 @@ from app.jobs.intake import check_options
 from app.services.glossaries import glossary_entries
 from app.store import Store
 from app.store.feeds import FeedInfo, create_feed, delete_feed, get_feed, list_feeds, update_feed
-from app.store.reading import BadCursor, get_article, list_articles
+from app.store.reading import SHOWN, BadCursor, get_article, list_articles
 
 ATOM = "application/atom+xml; charset=utf-8"
 
@@ -94,6 +94,11 @@ async def add_feed(body: FeedCreate, state: StateDep, store: StoreDep, owner: Ow
     _check_interval(body.interval_s, settings)
     options = check_options("articles", body.options)
     await _check_glossary(store, body.glossary_id, owner)
+    if len(await asyncio.to_thread(list_feeds, store, owner)) >= settings.feeds_max_sources:
+        raise InvalidInput(
+            f"This key follows {settings.feeds_max_sources} sources, the most allowed "
+            "(WARTA_FEEDS_MAX_SOURCES); delete one first."
+        )
     kind, title, sources = await _probe(state, url)
     feed = await asyncio.to_thread(
         create_feed,
@@ -161,6 +166,10 @@ async def read_articles(
     q: Annotated[str | None, Query(max_length=200, description="Words in either language")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
+    status: Annotated[
+        list[Literal["done", "duplicate", "failed"]] | None,
+        Query(description="Default: done and duplicate; failed lists what could not be read"),
+    ] = None,
 ) -> ArticleList:
     """Articles found in this key's sources, newest first, with `next_cursor` to page."""
     if since is not None and since.tzinfo is None:
@@ -175,6 +184,7 @@ async def read_articles(
             q=q,
             limit=limit,
             cursor=cursor,
+            statuses=tuple(status) if status else SHOWN,
         )
     except BadCursor as exc:
         raise InvalidInput(

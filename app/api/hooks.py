@@ -36,6 +36,9 @@ from app.store.hooks import (
     list_webhooks,
 )
 
+MAX_WEBHOOKS = 20
+MAX_ALERTS = 1000
+
 router = APIRouter(
     prefix="/v1",
     tags=["feeds"],
@@ -66,6 +69,8 @@ async def add_webhook(
     except Exception as exc:  # noqa: BLE001 - a name that does not resolve
         raise InvalidInput(f"`url`: {exc}") from None
     events: list[str] = list(dict.fromkeys(body.events))
+    if len(await asyncio.to_thread(list_webhooks, store, owner)) >= MAX_WEBHOOKS:
+        raise InvalidInput(f"A key may have {MAX_WEBHOOKS} webhooks; delete one first.")
     hook = await asyncio.to_thread(
         create_webhook, store, owner, url=body.url.strip(), secret=body.secret, events=events
     )
@@ -98,6 +103,8 @@ async def add_alert(body: AlertCreate, store: StoreDep, owner: OwnerDep) -> Aler
         raise InvalidInput("`terms` needs at least one non-blank term.")
     if any(len(term) > 200 for term in terms):
         raise InvalidInput("Each term may have at most 200 characters.")
+    if len(await asyncio.to_thread(list_alerts, store, owner)) >= MAX_ALERTS:
+        raise InvalidInput(f"A key may have {MAX_ALERTS} alerts; delete one first.")
     for feed_id in body.feeds:
         if await asyncio.to_thread(get_feed, store, feed_id, owner) is None:
             raise NotFound(f"No source {feed_id!r}; list your sources with GET /v1/feeds.")

@@ -103,6 +103,7 @@ class Settings(BaseSettings):
     feeds_poll_s: float = Field(5.0, gt=0, description="how often the watcher looks for due work")
     feeds_lease_s: float = Field(120.0, gt=0, description="a claimed poll's or article's lease")
     feeds_concurrency: int = Field(2, gt=0, description="articles in flight per process")
+    feeds_max_sources: int = Field(1000, gt=0, description="sources one API key may follow")
     feeds_max_age_days: float = Field(
         7.0, ge=0, description="entries published longer ago are skipped; 0 = no limit"
     )

@@ -35,6 +35,7 @@ from app.store.articles import (
     ArticleKeys,
     ArticleRow,
     complete_article,
+    extend_article_lease,
     register_article,
     release_articles,
 )
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 
 # Errors of the server's state, not the article's: it is run again later.
 TRANSIENT = frozenset({"overloaded", "model_not_ready", "deadline_exceeded", "unreachable"})
+RETRY_FETCH = frozenset({"unreachable", "timeout"})
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,14 @@ async def process_article(ctx: Context, article: ArticleRow, feed: FeedInfo) -> 
     except BlockedAddress as exc:
         return await _fail(ctx, article, "private_address", str(exc))
     except FetchError as exc:
-        if exc.code in TRANSIENT:
-            await asyncio.to_thread(release_articles, ctx.store, [article])
+        if exc.code in RETRY_FETCH:
+            # The lease lapses: tried again later, and failed after WARTA_JOB_MAX_ATTEMPTS.
+            await asyncio.to_thread(extend_article_lease, ctx.store, article, 0)
             return "pending"
         return await _fail(ctx, article, exc.code, exc.message)
+    kind = fetched.content_type.split(";")[0].strip().lower()
+    if kind and kind not in PAGE_TYPES:
+        return await _fail(ctx, article, "not_a_page", f"{fetched.url} is {kind}, not a web page")
     html = fetched.content.decode(_charset(fetched.content_type), "replace")
     cleaned = await clean_article(html=html)
     title = article.entry.get("title") or cleaned.title

@@ -33,6 +33,7 @@ class Story:
     sentences: list[str]
     private: bool = False  # under /private/: robots.txt disallows it
     published: datetime = PUBLISHED
+    content_type: str = "text/html; charset=utf-8"
 
     @property
     def path(self) -> str:
@@ -137,7 +138,7 @@ def documents(outlet: Outlet) -> dict[str, tuple[str, str]]:
         "/": (home(outlet), "text/html; charset=utf-8"),
     }
     for story in outlet.stories:
-        docs[story.path] = (page(outlet, story), "text/html; charset=utf-8")
+        docs[story.path] = (page(outlet, story), story.content_type)
     return docs
 
 

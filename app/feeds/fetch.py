@@ -120,7 +120,7 @@ class Fetcher:
             if response.is_redirect and "location" in response.headers:
                 url = urljoin(url, response.headers["location"])
                 continue
-            return await _answer(url, response, self.policy.max_bytes)
+            return await _answer(url, response, self.policy)
         raise FetchError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects from {url}")
 
     async def allowed(self, url: str) -> bool:
@@ -140,7 +140,7 @@ class Fetcher:
         now = time.monotonic()
         try:
             response = await self._request(origin + "/robots.txt", {})
-            body = await _read(response, self.policy.max_bytes)
+            body = await _read(response, self.policy)
         except (FetchError, httpx.HTTPError) as exc:
             log.warning(
                 "robots.txt of %s unreachable (%s): not fetching there for now", origin, exc
@@ -192,14 +192,14 @@ class Fetcher:
         return await self._client.send(request, stream=True)
 
 
-async def _answer(url: str, response: httpx.Response, max_bytes: int) -> Fetched:
+async def _answer(url: str, response: httpx.Response, policy: FetchPolicy) -> Fetched:
     if response.status_code == 304:
         await response.aclose()
         return Fetched(url, 304, not_modified=True)
     if not 200 <= response.status_code < 300:
         await response.aclose()
         raise FetchError("http_error", f"{url} answered {response.status_code}")
-    content = await _read(response, max_bytes)
+    content = await _read(response, policy)
     return Fetched(
         url,
         response.status_code,
@@ -210,18 +210,25 @@ async def _answer(url: str, response: httpx.Response, max_bytes: int) -> Fetched
     )
 
 
-async def _read(response: httpx.Response, max_bytes: int) -> bytes:
-    """The body, refused beyond ``max_bytes`` (counted after decompression)."""
+async def _read(response: httpx.Response, policy: FetchPolicy) -> bytes:
+    """The body, refused beyond ``max_bytes`` (counted after decompression) or when it
+    takes longer than twice the timeout in all (a server trickling bytes)."""
     chunks, size = [], 0
     try:
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > max_bytes:
-                raise FetchError(
-                    "too_large",
-                    f"{response.url} is larger than {max_bytes} bytes (WARTA_FEEDS_MAX_BYTES)",
-                )
-            chunks.append(chunk)
+        async with asyncio.timeout(policy.timeout_s * 2):
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > policy.max_bytes:
+                    raise FetchError(
+                        "too_large",
+                        f"{response.url} is larger than {policy.max_bytes} bytes "
+                        "(WARTA_FEEDS_MAX_BYTES)",
+                    )
+                chunks.append(chunk)
+    except TimeoutError as exc:
+        raise FetchError("timeout", f"{response.url} took too long to send its body") from exc
+    except httpx.HTTPError as exc:
+        raise FetchError("unreachable", f"{response.url}: {exc}") from exc
     finally:
         await response.aclose()
     return b"".join(chunks)

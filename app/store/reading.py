@@ -40,14 +40,16 @@ def list_articles(
     q: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
+    statuses: tuple[str, ...] = SHOWN,
 ) -> ArticlePage:
-    """Finished articles (translated, or linked to the story they repeat), newest first.
+    """Finished articles (translated, or linked to the story they repeat; ``statuses``
+    chooses others), newest first.
 
     ``since`` keeps those published (or found) at or after it; ``q`` those whose title or
     text, Indonesian or English, contains it (case-insensitive).
     """
     query = select(feed_articles).where(
-        feed_articles.c.owner == owner_of(owner), feed_articles.c.status.in_(SHOWN)
+        feed_articles.c.owner == owner_of(owner), feed_articles.c.status.in_(statuses)
     )
     if feed_ids is not None:
         query = query.where(feed_articles.c.feed_id.in_(feed_ids))

@@ -322,3 +322,30 @@ def test_entries_older_than_the_age_limit_are_left_out(
     wait_for(lambda: len(all_articles(client)) == 2)
     assert all("arsip" not in x["url"] for x in all_articles(client))
     assert a.requested(old.path) == []
+
+
+def test_pages_that_cannot_be_read_are_listed_as_failed_with_the_reason(
+    make_client: Callable[..., TestClient], site: tuple[Outlet, ...]
+) -> None:
+    a = site[0]
+    pdf = Story("laporan", "Laporan tahunan dalam berkas PDF resmi", [S[1]])
+    pdf.content_type = "application/pdf"
+    a.stories.append(pdf)
+    client = make_client(feeds_allow_private=True)
+    client.post("/v1/feeds", json={"url": a.base + "/rss.xml", "interval_s": 60})
+    failed = wait_for(lambda: len(x := all_articles(client, status="failed")) == 2 and x)
+    reasons = {x["url"].split("?")[0].removeprefix(a.base): x["error"]["code"] for x in failed}
+    assert reasons == {"/private/rahasia.html": "robots_disallowed", pdf.path: "not_a_page"}
+    assert a.requested("/private/rahasia.html") == []
+    wait_for(lambda: len(all_articles(client)) == 2)  # the readable ones, by default
+
+
+def test_a_key_follows_a_bounded_number_of_sources(
+    make_client: Callable[..., TestClient], site: tuple[Outlet, ...]
+) -> None:
+    client = make_client(feeds_allow_private=True, feeds_max_sources=1)
+    first = client.post("/v1/feeds", json={"url": site[0].base + "/rss.xml"})
+    assert first.status_code == 201
+    second = client.post("/v1/feeds", json={"url": site[1].base + "/sitemap.xml"})
+    assert second.status_code == 422
+    assert "WARTA_FEEDS_MAX_SOURCES" in second.json()["error"]["message"]
