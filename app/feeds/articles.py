@@ -87,7 +87,9 @@ async def process_article(ctx: Context, article: ArticleRow, feed: FeedInfo) -> 
     original = await asyncio.to_thread(register_article, ctx.store, article, keys, dedupe.near)
     if original is not None:
         return await _record(ctx, article, DUPLICATE, duplicate_of=original)
-    body = {"id": article.id, "html": html, **feed.options}
+    # The cleaned text, not the page: a news page's HTML is often larger than
+    # WARTA_MAX_CHARS while its article is not.
+    body = {**feed.options, "id": article.id, "text": cleaned.text, "format": "text"}
     if title:
         body["title"] = title
     lookup = stored_glossaries(lambda: ctx.store, article.owner or None)
