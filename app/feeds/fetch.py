@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -25,6 +26,7 @@ ROBOTS_TTL_S = 3600.0
 ROBOTS_ERROR_TTL_S = 120.0  # robots.txt unreachable: the host is left alone this long
 MAX_REDIRECTS = 5
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
+Reserve = Callable[[str, float], Awaitable[datetime]]
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,16 @@ class _Robots:
 class Fetcher:
     """Fetches URLs under ``policy``; ``requests`` counts what each host was sent."""
 
-    def __init__(self, policy: FetchPolicy, public: Callable[[str], bool] = is_public) -> None:
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        public: Callable[[str], bool] = is_public,
+        reserve: Reserve | None = None,
+    ) -> None:
+        """``reserve(origin, delay_s)`` books a request's turn with other processes (the
+        store's ``reserve_host``); without it each process spaces only its own requests."""
         self.policy = policy
+        self.reserve = reserve
         self._client = httpx.AsyncClient(
             transport=guarded_transport(policy.allow_private, public),
             headers={"User-Agent": policy.user_agent},
@@ -166,7 +176,8 @@ class Fetcher:
         for attempt in range(self.policy.retries + 1):
             host = self._host(origin)
             async with host.lock:
-                wait = host.next_at - time.monotonic()
+                delay = max(host.delay_s, self.policy.host_delay_s)
+                wait = max(host.next_at - time.monotonic(), await self._shared_wait(origin, delay))
                 if wait > 0:
                     await asyncio.sleep(wait)
                 self.requests[origin] = self.requests.get(origin, 0) + 1
@@ -175,7 +186,7 @@ class Fetcher:
                 except httpx.TransportError as exc:
                     response, failure = None, exc
                 finally:
-                    host.next_at = time.monotonic() + max(host.delay_s, self.policy.host_delay_s)
+                    host.next_at = time.monotonic() + delay
             if response is not None and response.status_code not in RETRYABLE:
                 return response
             if attempt == self.policy.retries:
@@ -186,6 +197,17 @@ class Fetcher:
                 await response.aclose()
             await asyncio.sleep(self.policy.backoff_s * 2**attempt)
         raise AssertionError("unreachable")
+
+    async def _shared_wait(self, origin: str, delay: float) -> float:
+        """Seconds until this process's turn at ``origin`` among all processes."""
+        if self.reserve is None:
+            return 0.0
+        try:
+            start = await self.reserve(origin, delay)
+        except Exception:  # noqa: BLE001 - the process's own spacing still holds
+            log.exception("booking a request to %s with other processes failed", origin)
+            return 0.0
+        return (start - datetime.now(UTC)).total_seconds()
 
     async def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
         request = self._client.build_request("GET", url, headers=headers)

@@ -12,13 +12,13 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.core.config import Settings
 from app.feeds.articles import Context, process_article
 from app.feeds.deliver import Deliverer, DeliveryPolicy
-from app.feeds.fetch import Fetcher, FetchPolicy
+from app.feeds.fetch import Fetcher, FetchPolicy, Reserve
 from app.feeds.memory import MemoryCounts
 from app.feeds.poll import poll_feed
 from app.services.work import Work
@@ -29,7 +29,14 @@ from app.store.articles import (
     extend_article_lease,
     release_articles,
 )
-from app.store.feeds import PollLease, claim_due_feeds, extend_poll, feeds_of, release_poll
+from app.store.feeds import (
+    PollLease,
+    claim_due_feeds,
+    extend_poll,
+    feeds_of,
+    release_poll,
+    reserve_host,
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +74,15 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
     )
 
 
+def shared_turns(store: Store) -> Reserve:
+    """Requests to one host spaced across every process on ``store``'s database."""
+
+    async def reserve(origin: str, delay_s: float) -> datetime:
+        return await asyncio.to_thread(reserve_host, store, origin, delay_s)
+
+    return reserve
+
+
 class Watcher:
     """Follows every source in ``store`` with ``work`` (batch priority)."""
 
@@ -80,7 +96,7 @@ class Watcher:
         finished: Finished | None = None,
     ) -> None:
         self.config = WatchConfig.of(settings)
-        self.fetcher = Fetcher(fetch_policy(settings))
+        self.fetcher = Fetcher(fetch_policy(settings), reserve=shared_turns(store))
         self.deliverer = Deliverer(
             store,
             DeliveryPolicy(

@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.store.db import Store, owner_of
-from app.store.schema import feed_articles, feeds
+from app.store.schema import feed_articles, feed_hosts, feeds
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,29 @@ def settled(store: Store) -> bool:
             select(func.count()).where(feed_articles.c.status.in_(("pending", "running")))
         ).scalar()
     return not unpolled and not open_articles
+
+
+def reserve_host(store: Store, host: str, delay_s: float) -> datetime:
+    """The time the caller may send ``host`` its request: now, or ``delay_s`` after the
+    last reservation of any process, whichever is later."""
+    now = store.clock()
+    dialect: Any = postgresql if store.dialect == "postgresql" else sqlite
+    with store.write() as conn:
+        conn.execute(
+            dialect.insert(feed_hosts)
+            .values(host=host, next_at=now)
+            .on_conflict_do_nothing(index_elements=[feed_hosts.c.host])
+        )
+        query = select(feed_hosts.c.next_at).where(feed_hosts.c.host == host)
+        if store.dialect == "postgresql":
+            query = query.with_for_update()
+        start = max(conn.execute(query).scalar_one(), now)
+        conn.execute(
+            update(feed_hosts)
+            .where(feed_hosts.c.host == host)
+            .values(next_at=start + timedelta(seconds=delay_s))
+        )
+    return start  # type: ignore[no-any-return]
 
 
 def _counts(conn: Connection, feed_ids: list[str]) -> dict[str, int]:

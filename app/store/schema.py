@@ -291,3 +291,11 @@ alerts = Table(
     Column("feeds", JSONText, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+# When each host may next be sent a request, shared by every process on the database.
+feed_hosts = Table(
+    "feed_hosts",
+    metadata,
+    Column("host", String(300), primary_key=True),
+    Column("next_at", UTCDateTime, nullable=False),
+)

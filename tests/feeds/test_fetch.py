@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,8 @@ from app.feeds.fakesite import Outlet, news_site, serving
 from app.feeds.fetch import Fetcher, FetchError, FetchPolicy
 from app.feeds.guard import BlockedAddress
 from app.feeds.poll import ProbeFailed, probe, read_sources
+from app.feeds.watcher import shared_turns
+from app.store import open_store
 
 FAST = FetchPolicy(host_delay_s=0.0, timeout_s=5, retries=0)
 
@@ -181,3 +184,40 @@ def test_one_host_gets_one_request_at_a_time_with_the_delay(site: tuple[Outlet, 
     stamps.sort()
     gaps = [later - earlier for earlier, later in zip(stamps, stamps[1:], strict=False)]
     assert all(gap >= 0.25 for gap in gaps), gaps
+
+
+def test_two_processes_space_their_requests_to_one_host(
+    site: tuple[Outlet, ...], tmp_path: Path
+) -> None:
+    a = site[0]
+    store = open_store(f"sqlite:///{tmp_path / 'shared.db'}")
+    stamps: list[float] = []
+
+    async def go() -> None:
+        # Two fetchers, as two servers have: each spaces its own requests, and the store
+        # spaces theirs together.
+        policy = FetchPolicy(host_delay_s=0.3, retries=0)
+        fetchers = [Fetcher(policy, public_except_first, shared_turns(store)) for _ in "ab"]
+        loop = asyncio.get_running_loop()
+
+        async def one(fetcher: Fetcher, path: str) -> None:
+            await fetcher.get(a.base + path)
+            stamps.append(loop.time())
+
+        try:
+            for fetcher in fetchers:
+                await fetcher.allowed(a.base + "/")  # robots.txt read first
+            stamps.clear()
+            paths = ["/rss.xml", "/sitemap.xml", "/feed.json"]
+            await asyncio.gather(*(one(f, p) for f in fetchers for p in paths))
+        finally:
+            for fetcher in fetchers:
+                await fetcher.close()
+
+    try:
+        run(go())
+    finally:
+        store.close()
+    stamps.sort()
+    gaps = [later - earlier for earlier, later in zip(stamps, stamps[1:], strict=False)]
+    assert len(stamps) == 6 and all(gap >= 0.25 for gap in gaps), gaps

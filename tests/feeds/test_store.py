@@ -15,7 +15,7 @@ from app.store.articles import (
     complete_article,
     register_article,
 )
-from app.store.feeds import claim_due_feeds, create_feed, finish_poll, get_feed
+from app.store.feeds import claim_due_feeds, create_feed, finish_poll, get_feed, reserve_host
 from app.store.reading import list_articles, recall, remember
 from tests.store.conftest import FakeClock
 
@@ -129,3 +129,15 @@ def test_the_translation_memory_keeps_the_first_translation(store: Store) -> Non
     remember(store, {"k1": "one", "k2": "two"})
     remember(store, {"k1": "other", "k3": "three"})
     assert recall(store, ["k1", "k2", "k3", "k4"]) == {"k1": "one", "k2": "two", "k3": "three"}
+
+
+def test_requests_to_a_host_are_booked_in_turn_across_processes(
+    store: Store, clock: FakeClock
+) -> None:
+    first = reserve_host(store, "http://kabar.id", 2.0)
+    assert first == clock.now
+    assert reserve_host(store, "http://kabar.id", 2.0) == first + timedelta(seconds=2)
+    assert reserve_host(store, "http://kabar.id", 2.0) == first + timedelta(seconds=4)
+    assert reserve_host(store, "http://portal.id", 2.0) == clock.now  # another host
+    clock.advance(60)
+    assert reserve_host(store, "http://kabar.id", 2.0) == clock.now

@@ -22,6 +22,12 @@ TIME = sa.DateTime(timezone=True)
 
 def upgrade() -> None:
     op.create_table(
+        "feed_hosts",
+        sa.Column("host", sa.String(length=300), nullable=False),
+        sa.Column("next_at", TIME, nullable=False),
+        sa.PrimaryKeyConstraint("host", name=op.f("pk_feed_hosts")),
+    )
+    op.create_table(
         "alerts",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("owner", sa.String(length=64), nullable=False),
@@ -183,6 +189,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("feed_hosts")
     with op.batch_alter_table("article_bands", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_article_bands_owner_band"))
 
