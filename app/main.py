@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from app.api import deepl, deepl_documents, deepl_glossaries, libre, libre_files
+from app.api.atom import atom_router
 from app.api.compat import CompatState
 from app.api.deps import AppState
 from app.api.documents import router as documents
@@ -109,6 +110,7 @@ def create_app(
     app.include_router(documents)
     app.include_router(glossaries)
     app.include_router(feeds)
+    app.include_router(atom_router)
     app.include_router(hooks)
     app.include_router(web)
     app.state.compat = CompatState(metrics, usage=MemoryUsage())

@@ -3,7 +3,8 @@
 A source is probed when it is added: it must be a feed, a sitemap or a home page that
 announces feeds, reachable under the fetching rules (public addresses only unless
 ``WARTA_FEEDS_ALLOW_PRIVATE``, robots.txt), so a wrong URL is a 422 at once instead of
-an error on every poll. A key sees only its own sources and articles.
+an error on every poll. A key sees only its own sources and articles. The Atom feeds are
+in ``app.api.atom``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from app.api.routes import _summaries_from_docstrings
 from app.api.schemas import error_responses
 from app.core.config import Settings
 from app.core.errors import InvalidInput, ModelNotReady, NotFound
-from app.feeds.atom import render_atom
 from app.feeds.fetch import Fetcher
 from app.feeds.poll import ProbeFailed, probe
 from app.feeds.watcher import fetch_policy
@@ -37,8 +37,6 @@ from app.services.glossaries import glossary_entries
 from app.store import Store
 from app.store.feeds import FeedInfo, create_feed, delete_feed, get_feed, list_feeds, update_feed
 from app.store.reading import SHOWN, BadCursor, get_article, list_articles
-
-ATOM = "application/atom+xml; charset=utf-8"
 
 router = APIRouter(
     prefix="/v1",
@@ -125,7 +123,7 @@ async def get_feeds(store: StoreDep, owner: OwnerDep) -> FeedList:
 @router.get("/feeds/{feed_id}", response_model=FeedOut, responses=error_responses(404))
 async def get_one_feed(feed_id: str, store: StoreDep, owner: OwnerDep) -> FeedOut:
     """One source: its last poll (`last_polled_at`, `last_error`) and `articles` found."""
-    return FeedOut.of(await _feed(store, feed_id, owner))
+    return FeedOut.of(await feed_of(store, feed_id, owner))
 
 
 @router.patch("/feeds/{feed_id}", response_model=FeedOut, responses=error_responses(404))
@@ -206,36 +204,6 @@ async def read_article(article_id: str, store: StoreDep, owner: OwnerDep) -> Fol
     return FollowedArticle.of(row)
 
 
-@router.get(
-    "/feeds/{feed_id}/atom",
-    response_class=Response,
-    responses={200: {"content": {"application/atom+xml": {}}}, **error_responses(404)},
-)
-async def feed_atom(feed_id: str, state: StateDep, store: StoreDep, owner: OwnerDep) -> Response:
-    """The source's articles in English, as an Atom 1.0 feed."""
-    feed = await _feed(store, feed_id, owner)
-    return await _atom(state.settings, store, owner, [feed], f"/v1/feeds/{feed_id}/atom")
-
-
-@router.get(
-    "/atom", response_class=Response, responses={200: {"content": {"application/atom+xml": {}}}}
-)
-async def all_atom(state: StateDep, store: StoreDep, owner: OwnerDep) -> Response:
-    """Every source of this key in one English Atom 1.0 feed."""
-    feeds = await asyncio.to_thread(list_feeds, store, owner)
-    return await _atom(state.settings, store, owner, feeds, "/v1/atom")
-
-
-async def _atom(
-    settings: Settings, store: Store, owner: str | None, feeds: list[FeedInfo], path: str
-) -> Response:
-    page = await asyncio.to_thread(
-        list_articles, store, owner, feed_ids=[f.id for f in feeds], limit=100
-    )
-    body = render_atom(feeds, page.articles, path, settings.public_url, single=len(feeds) == 1)
-    return Response(body, media_type=ATOM)
-
-
 async def _probe(state: AppState, url: str) -> tuple[str, str | None, list[str]]:
     watcher = state.watcher
     if watcher is not None:
@@ -255,7 +223,8 @@ async def _probed(fetcher: Fetcher, url: str) -> tuple[str, str | None, list[str
         raise InvalidInput(str(exc)) from None
 
 
-async def _feed(store: Store, feed_id: str, owner: str | None) -> FeedInfo:
+async def feed_of(store: Store, feed_id: str, owner: str | None) -> FeedInfo:
+    """The owner's source ``feed_id``, or 404."""
     feed = await asyncio.to_thread(get_feed, store, feed_id, owner)
     if feed is None:
         raise _no_feed(feed_id)

@@ -353,3 +353,22 @@ def test_a_key_follows_a_bounded_number_of_sources(
     second = client.post("/v1/feeds", json={"url": site[1].base + "/sitemap.xml"})
     assert second.status_code == 422
     assert "WARTA_FEEDS_MAX_SOURCES" in second.json()["error"]["message"]
+
+
+def test_feed_readers_reach_the_atom_feeds_with_the_key_in_the_url(
+    make_client: Callable[..., TestClient], site: tuple[Outlet, ...]
+) -> None:
+    client = make_client(feeds_allow_private=True, api_keys="kunci-satu,kunci-dua")
+    one = {"Authorization": "Bearer kunci-satu"}
+    made = client.post("/v1/feeds", json={"url": site[2].base + "/"}, headers=one).json()
+    wait_for(lambda: client.get("/v1/articles", headers=one).json()["articles"])
+    assert client.get("/v1/atom").status_code == 401
+    assert client.get("/v1/atom", params={"key": "salah"}).status_code == 401
+    mine = feedparser.parse(client.get("/v1/atom", params={"key": "kunci-satu"}).content)
+    assert len(mine.entries) == 1
+    assert len(feedparser.parse(client.get("/v1/atom", headers=one).content).entries) == 1
+    theirs = feedparser.parse(client.get("/v1/atom", params={"key": "kunci-dua"}).content)
+    assert theirs.entries == []
+    path = f"/v1/feeds/{made['id']}/atom"
+    assert client.get(path, params={"key": "kunci-dua"}).status_code == 404
+    assert client.get(path, params={"key": "kunci-satu"}).status_code == 200
