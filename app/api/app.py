@@ -13,12 +13,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from app.api.atom import atom_router
 from app.api.compat import deepl, deepl_documents, deepl_glossaries, libre, libre_files
 from app.api.compat.common import CompatState
 from app.api.documents import router as documents
 from app.api.errors import install_error_handlers
+from app.api.feeds import router as feeds
 from app.api.gate import GateLimits, UploadGateMiddleware
 from app.api.glossaries import router as glossaries
+from app.api.hooks import router as hooks
 from app.api.jobs import router as jobs
 from app.api.middleware import BodyLimitMiddleware, MetricsMiddleware, ShieldMiddleware
 from app.api.routes import ops, v1
@@ -86,6 +89,9 @@ def mount(runtime: Runtime, start: Callable[[], Awaitable[None]]) -> FastAPI:
     app.include_router(jobs)
     app.include_router(documents)
     app.include_router(glossaries)
+    app.include_router(feeds)
+    app.include_router(atom_router)
+    app.include_router(hooks)
     app.include_router(web)
     app.state.compat = CompatState(metrics, usage=MemoryUsage())
     compat_routers = {

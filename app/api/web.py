@@ -13,6 +13,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_FILES = {
     "app.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
+    "sources.js": "text/javascript; charset=utf-8",
 }
 
 # The page loads nothing from elsewhere and runs no inline script: even if some text were
@@ -34,6 +35,14 @@ def index() -> Response:
     """The page: paste an article, read the translation and summary."""
     return FileResponse(
         STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS
+    )
+
+
+@router.api_route("/sources", methods=["GET", "HEAD"])
+def sources() -> Response:
+    """The Sources view: followed sources, their last poll, the latest headlines."""
+    return FileResponse(
+        STATIC_DIR / "sources.html", media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS
     )
 
 

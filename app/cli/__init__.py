@@ -7,7 +7,7 @@ from typing import Any
 import typer
 import typer.core
 
-from app.cli import batch, evaluate, serve, text, worker
+from app.cli import batch, evaluate, serve, text, watch, worker
 from app.cli.models import models_app
 
 
@@ -45,6 +45,7 @@ app.command()(serve.serve)
 app.command()(batch.batch)
 app.command()(worker.worker)
 app.command(name="eval")(evaluate.evaluate)
+app.command()(watch.watch)
 app.add_typer(models_app, name="models")
 
 

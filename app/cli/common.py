@@ -71,6 +71,8 @@ def quiet_libraries(level: int = logging.WARNING) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # httpx logs every request at INFO: the feed watcher's polls would flood the log.
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
 
 
 def settings_from(**overrides: Any) -> Settings:

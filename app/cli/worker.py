@@ -33,7 +33,7 @@ def worker(
     device: DeviceOpt = None,
     engine: EngineOpt = None,
 ) -> None:
-    """Run the queued jobs of WARTA_DATABASE_URL without serving HTTP.
+    """Run the queued jobs of WARTA_DATABASE_URL, and follow its sources, without HTTP.
 
     Any number of workers and servers may share one database (PostgreSQL for several
     machines); each item runs in one of them. Stop with Ctrl-C or SIGTERM: items in

@@ -127,6 +127,29 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         None, description="the server's public base URL, for absolute links (never Host)"
     )
+    # Following sources (app/feeds).
+    feeds_watcher: bool = Field(True, description="poll followed sources in this process")
+    feeds_allow_private: bool = Field(
+        False, description="allow sources on private, loopback and link-local addresses"
+    )
+    feeds_user_agent: str = Field(
+        "Warta/0.1 (self-hosted news translation; robots.txt agent: warta)",
+        description="User-Agent of every request to a source",
+    )
+    feeds_host_delay_s: float = Field(
+        1.0, ge=0, description="least time between two requests to one host"
+    )
+    feeds_timeout_s: float = Field(20.0, gt=0, description="per request to a source")
+    feeds_max_bytes: int = Field(5 * 1024 * 1024, gt=0, description="largest feed or page")
+    feeds_min_interval_s: int = Field(60, gt=0, description="shortest poll interval allowed")
+    feeds_poll_s: float = Field(5.0, gt=0, description="how often the watcher looks for due work")
+    feeds_lease_s: float = Field(120.0, gt=0, description="a claimed poll's or article's lease")
+    feeds_concurrency: int = Field(2, gt=0, description="articles in flight per process")
+    feeds_max_sources: int = Field(1000, gt=0, description="sources one API key may follow")
+    feeds_max_age_days: float = Field(
+        7.0, ge=0, description="entries published longer ago are skipped; 0 = no limit"
+    )
+    feeds_webhook_backoff_s: float = Field(10.0, gt=0, description="first webhook retry delay")
 
     @field_validator("device")
     @classmethod

@@ -3,8 +3,8 @@
 
 ``start`` loads the engines (unless given) and the language detector, warms the models
 up, puts each model behind its driver, opens the store and starts the background
-services: the job runner (``WARTA_JOB_RUNNER``) and whatever else was registered
-(``register``: a feed watcher runs beside the server and the worker this way). ``stop``
+services: the job runner (``WARTA_JOB_RUNNER``), the feed watcher
+(``WARTA_FEEDS_WATCHER``) and whatever else was registered (``register``). ``stop``
 undoes it in reverse: services first (a job runner hands its items in flight back), then
 the store, then the drivers (every request still waiting is answered 503).
 """
@@ -23,6 +23,9 @@ from app.core.errors import ModelNotReady
 from app.engines.base import EngineInfo, Seq2SeqEngine
 from app.engines.card import warn_non_commercial
 from app.engines.loader import Engines, load_engines
+from app.feeds.memory import MemoryCounts
+from app.feeds.service import feed_work
+from app.feeds.watcher import Watcher
 from app.jobs.documents.assemble import DocumentFinisher
 from app.jobs.documents.limits import DocumentLimits, ParseSlots
 from app.jobs.handle import item_handler
@@ -30,8 +33,8 @@ from app.jobs.runner import Handler, JobRunner, Outcome, RunnerConfig
 from app.runtime.drivers import DriverFactory, local_driver
 from app.runtime.metrics import Metrics
 from app.runtime.warmup import warm_up
-from app.runtime.work import batch_work, cache_space, direct_work, interactive_work
-from app.services.batcher import Driver
+from app.runtime.work import batch_work, cache_space, direct_work, interactive_work, paced
+from app.services.batcher import Driver, generate_for
 from app.services.detect import LanguageDetector, default_detector
 from app.services.planning import PlanningPool
 from app.services.translate import TranslationPipeline, pipeline_for
@@ -75,6 +78,7 @@ class Runtime:
     ready: bool = False
     store: Store | None = None
     runner: JobRunner | None = None  # the job runner, while it runs (routes wake it)
+    watcher: Watcher | None = None  # the feed watcher, while it runs (routes use its fetcher)
     parsing: ParseSlots | None = None  # documents read at once (WARTA_DOCUMENT_PARSE_CONCURRENCY)
     services: list[Service] = field(default_factory=list)
     factories: list[ServiceFactory] = field(default_factory=list)
@@ -105,7 +109,11 @@ class Runtime:
             return
         self.store = await asyncio.to_thread(open_store, self.settings.database_url)
         self.parsing = ParseSlots.of(self.settings)
-        factories = [job_runner] if self.settings.job_runner else []
+        factories: list[ServiceFactory] = []
+        if self.settings.job_runner:
+            factories.append(job_runner)
+        if self.settings.feeds_watcher:
+            factories.append(feed_watcher)
         for factory in factories + self.factories:
             service = factory(self)
             service.start()
@@ -116,6 +124,7 @@ class Runtime:
         while self.services:
             await self.services.pop().stop()
         self.runner = None
+        self.watcher = None
         if self.store is not None:
             await asyncio.to_thread(self.store.close)
             self.store = None
@@ -244,6 +253,23 @@ def job_runner(runtime: Runtime) -> JobRunner:
     config = RunnerConfig.of(settings)
     runtime.runner = JobRunner(runtime.store, handler, config, finisher=finisher)
     return runtime.runner
+
+
+def feed_watcher(runtime: Runtime) -> Watcher:
+    """The feed watcher over the runtime's store, on its batchers at ``batch`` priority
+    (below every interactive request, as job items are), with the translation memory in
+    front of the model."""
+    engines, pipeline, detector = runtime.engines, runtime.pipeline, runtime.detector
+    translation, summarization = runtime.translation_batcher, runtime.summarization_batcher
+    if not (runtime.store and engines and pipeline and detector and translation):
+        raise ModelNotReady(NOT_LOADED)
+    scope = RequestScope(priority="batch")
+    summary = paced(generate_for(summarization, scope)) if summarization else None
+    translate = paced(generate_for(translation, scope))
+    memory = MemoryCounts()
+    work = feed_work(pipeline, translate, summary, detector, engines, runtime.store, memory)
+    runtime.watcher = Watcher(runtime.store, work, runtime.settings, memory=memory)
+    return runtime.watcher
 
 
 def per_job_handler(work: Callable[[str], Work], settings: Settings) -> Handler:

@@ -164,3 +164,140 @@ usage = Table(
     Column("characters", BigInteger, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# Following sources (app/feeds): sources with their poll lease, the articles found in
+# them (each a checkpointed item), near-duplicate bands, the translation memory, and
+# webhooks with their outbox and keyword alerts.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("owner", String(OWNER), nullable=False, index=True),
+    Column("url", Text, nullable=False),
+    Column("name", String(1024), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("sources", JSONText, nullable=False),
+    Column("interval_s", Integer, nullable=False),
+    Column("options", JSONText, nullable=False),
+    Column("glossary_id", String(ID), nullable=True),
+    Column("validators", JSONText, nullable=False),
+    Column("polls", Integer, nullable=False),
+    Column("last_polled_at", UTCDateTime, nullable=True),
+    Column("last_error", JSONText, nullable=True),
+    Column("next_poll_at", UTCDateTime, nullable=False),
+    Column("lease_token", String(32), nullable=True),
+    Column("lease_expires", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index(None, "next_poll_at"),
+)
+
+feed_articles = Table(
+    "feed_articles",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("owner", String(OWNER), nullable=False),
+    Column("feed_id", String(ID), ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False),
+    # SHA-256 of the normalised URL: one article per address and source.
+    Column("url_key", String(64), nullable=False),
+    Column("canonical_url", Text, nullable=True),
+    Column("canonical_key", String(64), nullable=True),
+    Column("title_key", String(64), nullable=True),
+    Column("outlet", String(255), nullable=False),
+    Column("entry", JSONText, nullable=False),
+    Column("signature", JSONText, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("lease_token", String(32), nullable=True),
+    Column("lease_expires", UTCDateTime, nullable=True),
+    Column("result", JSONText, nullable=True),
+    Column("error", JSONText, nullable=True),
+    Column("duplicate_of", String(ID), nullable=True),
+    Column("alerts", JSONText, nullable=True),
+    Column("published_at", UTCDateTime, nullable=True),
+    # Newest first: the published time, or when it was found when it has none.
+    Column("sort_at", UTCDateTime, nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=True),
+    UniqueConstraint("feed_id", "url_key"),
+    Index(None, "status", "lease_expires"),
+    Index(None, "owner", "sort_at"),
+    Index(None, "owner", "canonical_key"),
+    Index(None, "owner", "title_key"),
+)
+
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column(
+        "article_id",
+        String(ID),
+        ForeignKey("feed_articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("band", String(40), primary_key=True),
+    Column("owner", String(OWNER), nullable=False),
+    Index(None, "owner", "band"),
+)
+
+translation_memory = Table(
+    "translation_memory",
+    metadata,
+    # SHA-256 of the model, the decoding options and the model input.
+    Column("key", String(64), primary_key=True),
+    Column("translation", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("owner", String(OWNER), nullable=False, index=True),
+    Column("url", Text, nullable=False),
+    Column("secret", Text, nullable=False),
+    Column("events", JSONText, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+webhook_outbox = Table(
+    "webhook_outbox",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column(
+        "webhook_id", String(ID), ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("event", String(32), nullable=False),
+    Column("payload", JSONText, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("lease_token", String(32), nullable=True),
+    Column("lease_expires", UTCDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Index(None, "status", "next_attempt_at"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("owner", String(OWNER), nullable=False, index=True),
+    Column("name", String(1024), nullable=False),
+    Column("terms", JSONText, nullable=False),
+    Column("match", String(8), nullable=False),
+    Column("feeds", JSONText, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# When each host may next be sent a request, shared by every process on the database.
+feed_hosts = Table(
+    "feed_hosts",
+    metadata,
+    Column("host", String(300), primary_key=True),
+    Column("next_at", UTCDateTime, nullable=False),
+)
