@@ -116,9 +116,7 @@ async def during_large(
     return large_s, seconds, [*statuses, status]
 
 
-async def measure(
-    url: str, small: int, chars: int, think_s: float, rounds: int
-) -> dict[str, Any]:
+async def measure(url: str, small: int, chars: int, think_s: float, rounds: int) -> dict[str, Any]:
     async with httpx.AsyncClient() as client:
         alone = [await translate(client, url, sentence("A", i)) for i in range(small)]
         large_alone, _ = await translate(client, url, large_text(chars, "S-")[0])

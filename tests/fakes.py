@@ -52,7 +52,5 @@ def translate_now(
     engine: Seq2SeqEngine, texts: Sequence[str], **pipeline_options: Any
 ) -> list[TranslationResult]:
     """Translate ``texts`` through the one pipeline and the direct driver, to completion."""
-    pipeline = TranslationPipeline(
-        engine.count_tokens, engine.max_input_tokens, **pipeline_options
-    )
+    pipeline = TranslationPipeline(engine.count_tokens, engine.max_input_tokens, **pipeline_options)
     return run(pipeline.translate(texts, direct(engine)))  # type: ignore[no-any-return]

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.api.deps import StateDep, get_owner, require_api_key
-from app.api.feeds import StoreDep, feed_of
+from app.api.deps import StateDep, StoreDep, get_owner, require_api_key
+from app.api.feeds import feed_of
 from app.api.routes import _summaries_from_docstrings
 from app.contract.schemas import error_responses
 from app.core.config import Settings

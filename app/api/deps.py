@@ -20,7 +20,7 @@ from app.services.detect import LanguageDetector
 from app.services.glossaries import GlossaryLookup, stored_glossaries
 from app.services.waiting import RequestScope
 from app.services.work import Work
-from app.store import owner_for_key
+from app.store import Store, owner_for_key
 
 
 def get_state(request: Request) -> Runtime:
@@ -141,3 +141,13 @@ def get_glossaries(state: StateDep, owner: OwnerDep) -> GlossaryLookup:
 GlossariesDep = Annotated[GlossaryLookup, Depends(get_glossaries)]
 WorkDep = Annotated[Work, Depends(get_work)]
 DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]
+
+
+def get_store(state: StateDep) -> Store:
+    """The store (jobs, documents, glossaries, feeds), or 503 before it is open."""
+    if state.store is None:
+        raise ModelNotReady("The store is not open yet; retry in a few seconds.")
+    return state.store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from app.api.deps import OwnerDep, StateDep, require_api_key
+from app.api.deps import OwnerDep, StateDep, StoreDep, require_api_key
 from app.api.job_schemas import DOCUMENT_FORM, DocumentOut, DocumentReport, FlaggedSegmentOut
-from app.api.jobs import JOB_ID, StoreDep, read_form
+from app.api.jobs import JOB_ID, read_form
 from app.api.routes import _summaries_from_docstrings
 from app.contract.problems import describe_problems
 from app.contract.schemas import TranslateRequest, error_responses

@@ -71,7 +71,9 @@ class FeedList(BaseModel):
     feeds: list[FeedOut]
 
 
-class TitleOut(BaseModel):
+class FollowedTitle(BaseModel):
+    """A followed article's headline and its translation (either may be missing)."""
+
     source: str | None
     translation: str | None
 
@@ -85,7 +87,7 @@ class FollowedArticle(BaseModel):
     published_at: datetime | None
     fetched_at: datetime | None
     status: str = Field(..., description="done, duplicate, failed, pending or running")
-    title: TitleOut
+    title: FollowedTitle
     summary: str | None
     translation: str | None
     flags: list[str]

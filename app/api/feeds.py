@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from app.api.deps import OwnerDep, StateDep, require_api_key
+from app.api.deps import OwnerDep, StateDep, StoreDep, require_api_key
 from app.api.feed_schemas import (
     ArticleList,
     FeedCreate,
@@ -28,7 +28,7 @@ from app.api.feed_schemas import (
 from app.api.routes import _summaries_from_docstrings
 from app.contract.schemas import error_responses
 from app.core.config import Settings
-from app.core.errors import InvalidInput, ModelNotReady, NotFound
+from app.core.errors import InvalidInput, NotFound
 from app.feeds.fetch import Fetcher
 from app.feeds.poll import ProbeFailed, probe
 from app.feeds.watcher import fetch_policy
@@ -45,16 +45,6 @@ router = APIRouter(
     dependencies=[Depends(require_api_key)],
     responses=error_responses(401, 422, 503),
 )
-
-
-def get_store(state: StateDep) -> Store:
-    """The store, or 503 before the server has opened it."""
-    if state.store is None:
-        raise ModelNotReady("The store is not open yet; retry in a few seconds.")
-    return state.store
-
-
-StoreDep = Annotated[Store, Depends(get_store)]
 
 
 @router.post("/feeds", status_code=201, response_model=FeedOut, responses=error_responses(404))

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
-from app.api.deps import OwnerDep, SettingsDep, require_api_key
+from app.api.deps import OwnerDep, SettingsDep, StoreDep, require_api_key
 from app.api.glossary_schemas import (
     UPLOAD_FORM,
     GlossaryCreate,
@@ -27,7 +27,7 @@ from app.api.glossary_schemas import (
     GlossaryPatch,
     GlossaryReplace,
 )
-from app.api.jobs import StoreDep, read_form
+from app.api.jobs import read_form
 from app.api.routes import _summaries_from_docstrings
 from app.contract.schemas import error_responses
 from app.core.config import Settings

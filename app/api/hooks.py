@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Response
 
-from app.api.deps import OwnerDep, StateDep, require_api_key
+from app.api.deps import OwnerDep, StateDep, StoreDep, require_api_key
 from app.api.feed_schemas import (
     AlertCreate,
     AlertList,
@@ -21,7 +21,6 @@ from app.api.feed_schemas import (
     WebhookList,
     WebhookOut,
 )
-from app.api.feeds import StoreDep
 from app.api.routes import _summaries_from_docstrings
 from app.contract.schemas import error_responses
 from app.core.errors import InvalidInput, NotFound

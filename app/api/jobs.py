@@ -21,12 +21,12 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from app.api.deps import OwnerDep, StateDep, require_api_key
+from app.api.deps import OwnerDep, StateDep, StoreDep, require_api_key
 from app.api.job_schemas import UPLOAD_FORM, JobCreated, JobList, JobOut, JobRequest
 from app.api.routes import _summaries_from_docstrings
 from app.contract.schemas import error_responses
 from app.core.config import Settings
-from app.core.errors import InvalidInput, ModelNotReady, NotFound
+from app.core.errors import InvalidInput, NotFound
 from app.jobs.handle import result_line
 from app.jobs.intake import (
     check_kind,
@@ -52,16 +52,6 @@ router = APIRouter(
     dependencies=[Depends(require_api_key)],
     responses=error_responses(401, 422, 503),
 )
-
-
-def get_store(state: StateDep) -> Store:
-    """The job store, or 503 before the server has opened it."""
-    if state.store is None:
-        raise ModelNotReady("The job store is not open yet; retry in a few seconds.")
-    return state.store
-
-
-StoreDep = Annotated[Store, Depends(get_store)]
 
 
 @router.post(

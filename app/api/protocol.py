@@ -130,9 +130,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def _evict_one(self) -> bool:
         """Close the connection that has waited longest without a request under way (one
         that never sent a byte first); False when every other one is busy."""
-        idle = [
-            c for c in self.connections if c is not self and isinstance(c, GuardedProtocol)
-        ]
+        idle = [c for c in self.connections if c is not self and isinstance(c, GuardedProtocol)]
         idle = [c for c in idle if c._idle()]
         if not idle:
             return False

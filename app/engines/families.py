@@ -191,5 +191,3 @@ def _token_lookup(tokenizer: Any) -> Callable[[str], bool]:
     if hasattr(tokenizer, "has_token"):
         return tokenizer.has_token  # type: ignore[no-any-return]
     return lambda token: transformers_has_token(tokenizer, token)
-
-

@@ -43,6 +43,7 @@ from app.services.waiting import RequestScope, settle_threadsafe, wait_for_outpu
 
 log = logging.getLogger(__name__)
 
+
 def direct(engine: Seq2SeqEngine, max_batch_tokens: int = 4096) -> GenerateUnits:
     """The synchronous driver: this caller's units alone, in token-budget batches, each
     batch one ``engine.generate`` call in a worker thread."""

@@ -56,9 +56,7 @@ def snapshot(store: Store, owner: str | None, ids: Iterable[str]) -> dict[str, d
     return {glossary_id: glossary_entries(store, glossary_id, owner) for glossary_id in ids}
 
 
-def kept_glossaries(
-    store: Store, owner: str | None, options: Mapping[str, Any]
-) -> dict[str, Any]:
+def kept_glossaries(store: Store, owner: str | None, options: Mapping[str, Any]) -> dict[str, Any]:
     """What a job keeps of the stored glossary its ``options`` name (``glossary_id``):
     ``{GLOSSARIES: {id: entries}}``, so every item uses the same entries however the
     glossary changes; ``{}`` when none is named. ``NotFound`` when the owner has no such

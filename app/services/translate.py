@@ -113,9 +113,7 @@ class TranslationPipeline:
     def plan(self, texts: Sequence[str], options: TextOptions = PLAIN) -> TranslationPlan:
         """Read texts as sentences and split them into the unique units the engine must
         translate; the texts' tag-wrapped fragments come last, as one more document."""
-        read = [
-            prepare(text, options.format, options.matcher, options.keep) for text in texts
-        ]
+        read = [prepare(text, options.format, options.matcher, options.keep) for text in texts]
         probes = dict.fromkeys(probe for document in read for probe in document.probes)
         plan = plan_translation(
             [[(s.paragraph, s.text) for s in document.sentences] for document in read]
@@ -146,9 +144,7 @@ class TranslationPipeline:
         many = len(plan.units) > INLINE_CHECK_UNITS
         kept: frozenset[int] = frozenset()
         if detector is not None and options.keep_english:
-            kept = await self._offload(
-                many, scope, english_units, plan.texts, plan.units, detector
-            )
+            kept = await self._offload(many, scope, english_units, plan.texts, plan.units, detector)
         outputs = await self.run_units(plan.units, plan.unit_tokens, run, language, kept)
         results, lost_ones, probes = await self._offload(
             many, scope, _verified, plan, outputs, kept

@@ -37,7 +37,6 @@ class RequestScope:
     cache_space: str = ""
 
 
-
 async def wait_for_outputs(request: QueuedRequest, scope: RequestScope) -> list[str]:
     """Await a request's outputs, giving up at the deadline or when the client leaves."""
     return await wait_within(request.future, scope)
@@ -71,6 +70,7 @@ def settle_threadsafe(
     request: QueuedRequest, *, result: list[str] | None = None, error: BaseException | None = None
 ) -> None:
     """Resolve a request's future from any thread (a no-op once it is resolved)."""
+
     def settle() -> None:
         if request.future.done():
             return

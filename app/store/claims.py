@@ -168,9 +168,7 @@ def _candidate(conn: Connection, job_id: str, now: datetime) -> Row[Any] | None:
     """The job's first item that may be claimed, in input order: queued, or running under
     a lapsed lease (its worker died). Two index seeks, however many items are done."""
     queued = _first(job_id, job_items.c.status == "queued")
-    lapsed = _first(
-        job_id, and_(job_items.c.status == "running", job_items.c.lease_expires < now)
-    )
+    lapsed = _first(job_id, and_(job_items.c.status == "running", job_items.c.lease_expires < now))
     rows = [row for query in (lapsed, queued) if (row := conn.execute(query).first())]
     return min(rows, key=lambda row: row.position, default=None)
 

@@ -56,9 +56,7 @@ def get_file(store: Store, job_id: str, role: str) -> StoredFile | None:
 
 def has_file(store: Store, job_id: str, role: str) -> bool:
     """Whether the job has its ``role`` file (its bytes are not read)."""
-    query = select(job_files.c.job_id).where(
-        job_files.c.job_id == job_id, job_files.c.role == role
-    )
+    query = select(job_files.c.job_id).where(job_files.c.job_id == job_id, job_files.c.role == role)
     with store.read() as conn:
         return conn.execute(query).first() is not None
 

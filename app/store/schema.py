@@ -266,9 +266,7 @@ webhook_outbox = Table(
     "webhook_outbox",
     metadata,
     Column("id", String(ID), primary_key=True),
-    Column(
-        "webhook_id", String(ID), ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("webhook_id", String(ID), ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
     Column("event", String(32), nullable=False),
     Column("payload", JSONText, nullable=False),
     Column("status", String(16), nullable=False),

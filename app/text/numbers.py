@@ -78,9 +78,7 @@ _APPROX_EN = re.compile(
     re.I,
 )
 # "more than 10", "over a hundred": what "belasan" and "ratusan" say in digits.
-_MORE_THAN = re.compile(
-    r"(?:more\s+than|over|upwards\s+of|in\s+excess\s+of)\s+(?:an?\s+)?\Z", re.I
-)
+_MORE_THAN = re.compile(r"(?:more\s+than|over|upwards\s+of|in\s+excess\s+of)\s+(?:an?\s+)?\Z", re.I)
 _ROMAN = r"(?=[IVXL])(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _ROMAN_ID = re.compile(
     rf"\b(?:(?i:{'|'.join(ROMAN_CONTEXT_ID)})"
@@ -175,7 +173,7 @@ def english_mentions(text: str) -> list[Mention]:
 
 
 def _halves_en(text: str) -> list[Mention]:
-    """"two and a half million", "half a billion", "1 and a half"."""
+    """ "two and a half million", "half a billion", "1 and a half"."""
     found = []
     for match in _HALF_EN.finditer(text):
         whole = (match.group("whole") or "").lower()
@@ -208,7 +206,7 @@ def _approximate(base: str, scale: Decimal) -> str:
 
 
 def _approximate_en(text: str) -> list[Mention]:
-    """"hundreds", "tens of thousands", "several hundred", "dozens", "a dozen"."""
+    """ "hundreds", "tens of thousands", "several hundred", "dozens", "a dozen"."""
     found = []
     for match in _APPROX_EN.finditer(text):
         if match.group("dozen"):
@@ -232,7 +230,7 @@ def _approximate_en(text: str) -> list[Mention]:
 
 
 def _more_than(text: str, mention: Mention) -> Mention:
-    """"more than 100" / "over a hundred" also says "ratusan"; "over 10" says "belasan"."""
+    """ "more than 100" / "over a hundred" also says "ratusan"; "over 10" says "belasan"."""
     if not _MORE_THAN.search(text[max(0, mention.start - 24) : mention.start]):
         return mention
     extra = set()
@@ -268,7 +266,7 @@ def _roman(numeral: str) -> int:
 
 
 def _fractions_en(text: str) -> list[Mention]:
-    """"a third", "two-thirds", "three quarters", "one half" as fractions."""
+    """ "a third", "two-thirds", "three quarters", "one half" as fractions."""
     found = []
     for match in _FRACTION_EN.finditer(text):
         numerator = (match.group("numerator") or "a").lower()
@@ -463,7 +461,7 @@ def _scale_word(word: str) -> str:
 
 
 def _counts_one(tokens: list[tuple[str, int, int]], j: int) -> bool:
-    """"satu" counts only before a scale ("satu juta", "satu ratus") or a denominator
+    """ "satu" counts only before a scale ("satu juta", "satu ratus") or a denominator
     ("satu pertiga"), never alone."""
     after = tokens[j + 1][0].lower() if j + 1 < len(tokens) else ""
     return after in SCALES_ID or after in DENOMINATORS_ID or after in ("belas", "puluh", "ratus")
@@ -480,7 +478,7 @@ def _adds(current: Decimal, number: Decimal, word: str, multipliers: Mapping[str
 
 
 def _paired(tokens: list[tuple[str, int, int]], j: int) -> bool:
-    """"kedua" before one of a pair ("kedua tangannya", "kedua orang tua"): no number."""
+    """ "kedua" before one of a pair ("kedua tangannya", "kedua orang tua"): no number."""
     after = [t[0].lower() for t in tokens[j + 1 : j + 3]] + ["", ""]
     return after[0] in PAIRED_ID or (after[0] == "orang" and after[1].startswith("tua"))
 

@@ -111,9 +111,7 @@ def _protected_regions(spans: Sequence[Span], text: str) -> bytearray:
     return inside
 
 
-def _free_matches(
-    pattern: re.Pattern[str], text: str, regions: bytearray
-) -> list[re.Match[str]]:
+def _free_matches(pattern: re.Pattern[str], text: str, regions: bytearray) -> list[re.Match[str]]:
     return [m for m in pattern.finditer(text) if not any(regions[m.start() : m.end()])]
 
 

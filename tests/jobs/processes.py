@@ -20,7 +20,6 @@ def serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]
     return server, f"http://127.0.0.1:{port}"
 
 
-
 def call(base: str, method: str, path: str, body: Any = None, quiet: bool = False) -> Any:
     """The JSON answer of one request (``None`` when ``quiet`` and it fails)."""
     data = None if body is None else json.dumps(body).encode()

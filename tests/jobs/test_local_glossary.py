@@ -47,8 +47,14 @@ def test_warta_batch_applies_a_stored_glossary_named_in_its_options(
 
     missing = json.dumps({"glossary_id": "g-" + "0" * 32})
     refused = _batch(
-        env, str(archive), "-o", str(tmp_path / "other.jsonl"), "--kind", "translate",
-        "--options", missing,
+        env,
+        str(archive),
+        "-o",
+        str(tmp_path / "other.jsonl"),
+        "--kind",
+        "translate",
+        "--options",
+        missing,
     )
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "glossary" in refused.stderr.lower()

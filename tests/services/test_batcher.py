@@ -169,9 +169,7 @@ def test_summaries_go_through_the_batcher_with_settings_for_their_length() -> No
     finally:
         batcher.close()
     assert out == [fake_translation("ringkas ini"), fake_translation("dan itu juga panjang sekali")]
-    assert sorted(engine.seen, key=str) == sorted(
-        [summary_options(3), summary_options(6)], key=str
-    )
+    assert sorted(engine.seen, key=str) == sorted([summary_options(3), summary_options(6)], key=str)
 
 
 class RecordingOptionsEngine(FakeEngine):

@@ -31,8 +31,7 @@ from app.api.compat.deepl_base import (
 )
 from app.api.compat.deepl_glossaries import glossary_entries, glossary_pairs
 from app.api.compat.params import body_doc, read_params, validate
-from app.api.deps import StateDep
-from app.api.jobs import get_store
+from app.api.deps import StateDep, get_store
 from app.api.languages import source_languages
 from app.api.routes import _summaries_from_docstrings
 from app.contract.answers import check_text_limits

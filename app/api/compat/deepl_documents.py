@@ -27,8 +27,7 @@ from app.api.compat.documents import (
     queue_document,
 )
 from app.api.compat.params import read_params, validate
-from app.api.deps import StateDep
-from app.api.jobs import StoreDep
+from app.api.deps import StateDep, StoreDep
 from app.api.routes import _summaries_from_docstrings
 from app.jobs.documents import DocumentInfo, format_of
 from app.store import Store

@@ -27,8 +27,7 @@ from app.api.compat.deepl_base import (
     source_language,
 )
 from app.api.compat.params import body_doc, read_params, validate
-from app.api.deps import SettingsDep
-from app.api.jobs import StoreDep
+from app.api.deps import SettingsDep, StoreDep
 from app.api.routes import _summaries_from_docstrings
 from app.core.errors import NotFound
 from app.store import (

@@ -25,8 +25,8 @@ from app.api.compat.documents import (
 )
 from app.api.compat.libre import INVALID, MISSING, TARGET, libre_account, router_for
 from app.api.compat.params import validate
-from app.api.deps import StateDep
-from app.api.jobs import JOB_ID, StoreDep
+from app.api.deps import StateDep, StoreDep
+from app.api.jobs import JOB_ID
 from app.api.routes import _summaries_from_docstrings
 from app.core.errors import NotFound
 from app.store import keyed_job_owner

@@ -105,10 +105,7 @@ def classify_tag(
         return tag_end, ("boundary" if name in BLOCK else "close"), name, ""
     void = name in VOID or attributes.rstrip().endswith("/")
     kept = (
-        name in VERBATIM
-        or name in ATOMS
-        or name in keep
-        or bool(_NO_TRANSLATE.search(attributes))
+        name in VERBATIM or name in ATOMS or name in keep or bool(_NO_TRANSLATE.search(attributes))
     )
     if kept and not void:
         close_start, close_end = element_end(source, name, tag_end, end)

@@ -253,13 +253,13 @@ def _widen(
             if result[later] >= result[index]:
                 break  # positions never decrease: the rest are already past it
             result[later] = snap(
-                    output,
-                    result[index],
-                    result[index],
-                    len(output),
-                    closing=slots[later].kind == "close",
-                    blocked=blocked[later],
-                )
+                output,
+                result[index],
+                result[index],
+                len(output),
+                closing=slots[later].kind == "close",
+                blocked=blocked[later],
+            )
     return result
 
 
