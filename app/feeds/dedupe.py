@@ -14,7 +14,6 @@ import unicodedata
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
-from datasketch import MinHash
 
 PERMUTATIONS = 128
 BANDS, ROWS = 32, 4  # LSH: a pair at Jaccard 0.7 shares a band with probability ~1.0
@@ -100,6 +99,10 @@ def signature(text: str) -> list[int] | None:
     words = _WORD.findall(text.casefold())
     if len(words) < SHINGLE * 2:
         return None
+    # Imported here: datasketch brings scipy, which a server that follows no source (and
+    # every command line run) need not load at start.
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=PERMUTATIONS, seed=_SEED)
     minhash.update_batch(
         [" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)]
