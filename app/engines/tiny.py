@@ -7,6 +7,7 @@ per machine and reuses it.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import inspect
 import io
@@ -248,22 +249,28 @@ def cached_model(
     """The directory of ``builder(directory, **kwargs)``, built once per recipe.
 
     The model is built in a hidden folder beside its final place and renamed into place
-    only when complete, so an interrupted build, or two builds at once, never leave a
-    half-written model behind. Callers must not modify the returned directory.
+    only when complete, so an interrupted build never leaves a half-written model behind.
+    Processes asking for the same recipe at once (parallel test workers) take turns on a
+    lock file: one builds, the others wait and reuse it. Callers must not modify the
+    returned directory.
     """
     root = cache_dir or tiny_cache_dir()
     target = root / f"{builder.__name__.removeprefix('build_')}-{recipe_key(builder, **kwargs)}"
     if (target / "config.json").is_file():
         return target
     root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=root))
-    try:
-        builder(staging / "model", **kwargs)
+    with (root / f".{target.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if (target / "config.json").is_file():  # built while this process waited
+            return target
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=root))
         try:
-            os.replace(staging / "model", target)
-        except OSError:
-            if not (target / "config.json").is_file():  # not a concurrent build: real error
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            builder(staging / "model", **kwargs)
+            try:
+                os.replace(staging / "model", target)
+            except OSError:
+                if not (target / "config.json").is_file():  # not a concurrent build
+                    raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return target

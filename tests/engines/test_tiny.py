@@ -3,7 +3,9 @@ cache builds each recipe once, atomically."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -47,7 +49,35 @@ def test_each_recipe_is_built_once_and_reused(tmp_path: Path) -> None:
     assert first == again != other
     assert len(BUILDS) == 2
     assert (other / "config.json").read_text() == '{"size": 2}'
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.name, other.name])
+    assert models(tmp_path) == sorted([first.name, other.name])
+
+
+def models(cache: Path) -> list[str]:
+    """What the cache holds, without its hidden lock files."""
+    return sorted(p.name for p in cache.iterdir() if not p.name.startswith("."))
+
+
+def build_slowly(directory: Path) -> Path:
+    """A builder that takes a while and leaves one log line per build, from any process."""
+    with (directory.parents[2] / "builds.log").open("a") as log:  # beside the cache
+        log.write(f"{os.getpid()}\n")
+    time.sleep(1.0)
+    directory.mkdir(parents=True)
+    (directory / "config.json").write_text("{}")
+    return directory
+
+
+def ask_for_the_slow_model(cache: str) -> str:
+    return str(cached_model(build_slowly, cache_dir=Path(cache)))
+
+
+def test_processes_asking_at_once_build_the_model_once(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    with multiprocessing.get_context("fork").Pool(3) as pool:
+        places = pool.map(ask_for_the_slow_model, [str(cache)] * 3)
+    assert len(set(places)) == 1
+    assert len((tmp_path / "builds.log").read_text().split()) == 1
+    assert models(cache) == [Path(places[0]).name]
 
 
 def test_the_key_follows_arguments_and_builder() -> None:
@@ -59,7 +89,7 @@ def test_the_key_follows_arguments_and_builder() -> None:
 def test_an_interrupted_build_leaves_nothing_behind(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="interrupted"):
         cached_model(build_broken, cache_dir=tmp_path)
-    assert list(tmp_path.iterdir()) == []
+    assert models(tmp_path) == []
 
 
 def test_the_cache_folder_can_be_moved(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
