@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -136,5 +137,7 @@ async def _watch(
     settings: Settings, urls: list[str], interval: int, once: bool, sink: Sink
 ) -> None:
     from app.feeds.local import follow
+    from app.runtime.system import load_direct_routes
 
-    await follow(settings, urls, interval, once, sink.state, sink.write)
+    load = partial(load_direct_routes, settings, summarization=True)
+    await follow(settings, urls, interval, once, sink.state, sink.write, load)

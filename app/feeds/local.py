@@ -10,16 +10,13 @@ from typing import Any
 
 from app.core.config import Settings
 from app.core.errors import InvalidInput
-from app.engines.loader import Engines, load_engines
 from app.feeds.articles import public_view
 from app.feeds.fetch import Fetcher
 from app.feeds.memory import MemoryCounts
 from app.feeds.poll import ProbeFailed, probe
 from app.feeds.service import feed_work
 from app.feeds.watcher import Watcher, fetch_policy
-from app.services.batcher import direct
-from app.services.detect import LanguageDetector, default_detector
-from app.services.translate import pipeline_for
+from app.services.work import Routes
 from app.store import Store, open_store
 from app.store.articles import ArticleRow
 from app.store.feeds import create_feed, list_feeds, settled
@@ -35,30 +32,26 @@ async def follow(
     once: bool,
     state: Path,
     write: Write,
-    loaded: tuple[Engines, LanguageDetector] | None = None,
+    load: Callable[[], Routes],
 ) -> MemoryCounts:
     """Follow ``urls`` until cancelled (or, ``once``, until each was polled once and its
-    articles are finished); returns what the translation memory saved. ``loaded``: the
-    engines and detector, when the caller has them already."""
+    articles are finished); returns what the translation memory saved. ``load`` loads the
+    models and gives the routes to them (the runtime's direct ones), once the sources
+    are known to be good."""
     store = await asyncio.to_thread(open_store, f"sqlite:///{state}")
     # Sources first: a wrong URL is reported before minutes of model loading.
     fetcher = Fetcher(fetch_policy(settings))
     try:
-        await _add_sources(store, fetcher, urls, interval)
+        try:
+            await _add_sources(store, fetcher, urls, interval)
+        finally:
+            await fetcher.close()
+        routes = await asyncio.to_thread(load)
     except BaseException:
         store.close()
         raise
-    finally:
-        await fetcher.close()
-    if loaded is None:
-        loaded = await asyncio.to_thread(load_engines, settings), default_detector()
-    engines, detector = loaded
     memory = MemoryCounts()
-    tokens = settings.max_batch_tokens
-    summary = direct(engines.summarization, tokens) if engines.summarization else None
-    pipeline = pipeline_for(engines.translation, settings.beam_size)
-    run = direct(engines.translation, tokens)
-    work = feed_work(pipeline, run, summary, detector, engines, store, memory)
+    work = feed_work(routes, store, memory)
     watcher = Watcher(store, work, settings, memory=memory, finished=_writer(store, write))
     try:
 

@@ -4,24 +4,15 @@ or worker; ``warta watch`` calls the models directly)."""
 
 from __future__ import annotations
 
-from app.engines.loader import Engines
+from dataclasses import replace
+
 from app.feeds.memory import MemoryCounts, remembering
-from app.services.detect import LanguageDetector
-from app.services.translate import GenerateUnits, TranslationPipeline
-from app.services.work import Work, work_through
+from app.services.work import Routes, Work
 from app.store import Store
 
 
-def feed_work(
-    pipeline: TranslationPipeline,
-    translation: GenerateUnits,
-    summarization: GenerateUnits | None,
-    detector: LanguageDetector,
-    engines: Engines,
-    store: Store,
-    memory: MemoryCounts,
-) -> Work:
-    """``Work`` for followed articles: ``translation`` behind the translation memory."""
-    model = engines.translation.info.name
-    run = remembering(translation, store, model, memory)
-    return work_through(pipeline, run, detector, engines, summarization)
+def feed_work(routes: Routes, store: Store, memory: MemoryCounts) -> Work:
+    """``Work`` for followed articles: the translation ``routes`` behind the translation
+    memory."""
+    model = routes.engines.translation.info.name
+    return replace(routes, translation=remembering(routes.translation, store, model, memory)).work()

@@ -192,7 +192,7 @@ class Batcher:
         options: GenerationOptions,
         scope: RequestScope | None = None,
     ) -> list[str]:
-        """GenerateUnits one output per text through shared batches; same order as ``texts``.
+        """Generate one output per text through shared batches; same order as ``texts``.
 
         Cached outputs answer at once; only the rest wait for the engine.
         """

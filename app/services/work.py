@@ -30,6 +30,26 @@ class Work:
     translation_engine: str
 
 
+@dataclass(frozen=True)
+class Routes:
+    """What ``Work`` is made of: the one pipeline, the calls that take its units to the
+    translation model (and the summariser's, when one is loaded), the detector and the
+    loaded engines. The runtime makes them (through its batchers, or direct); a caller may
+    put something in front of a call (the feed watcher's translation memory) before
+    asking for the ``work``."""
+
+    pipeline: TranslationPipeline
+    translation: GenerateUnits
+    summarization: GenerateUnits | None
+    detector: LanguageDetector
+    engines: Engines
+
+    def work(self, scope: RequestScope | None = None) -> Work:
+        return work_through(
+            self.pipeline, self.translation, self.detector, self.engines, self.summarization, scope
+        )
+
+
 class EngineFailure(RuntimeError):
     """A model call failed: the model's fault, not the text's (a job tries it again)."""
 
