@@ -137,7 +137,7 @@ async def _watch(
     settings: Settings, urls: list[str], interval: int, once: bool, sink: Sink
 ) -> None:
     from app.feeds.local import follow
-    from app.runtime.system import load_direct_routes
+    from app.runtime.system import load_direct_parts
 
-    load = partial(load_direct_routes, settings, summarization=True)
+    load = partial(load_direct_parts, settings, summarization=True)
     await follow(settings, urls, interval, once, sink.state, sink.write, load)

@@ -16,7 +16,7 @@ from app.feeds.memory import MemoryCounts
 from app.feeds.poll import ProbeFailed, probe
 from app.feeds.service import feed_work
 from app.feeds.watcher import Watcher, fetch_policy
-from app.services.work import Routes
+from app.services.work import WorkParts
 from app.store import Store, open_store
 from app.store.articles import ArticleRow
 from app.store.feeds import create_feed, list_feeds, settled
@@ -32,11 +32,11 @@ async def follow(
     once: bool,
     state: Path,
     write: Write,
-    load: Callable[[], Routes],
+    load: Callable[[], WorkParts],
 ) -> MemoryCounts:
     """Follow ``urls`` until cancelled (or, ``once``, until each was polled once and its
     articles are finished); returns what the translation memory saved. ``load`` loads the
-    models and gives the routes to them (the runtime's direct ones), once the sources
+    models and gives the parts of the work (the runtime's direct ones), once the sources
     are known to be good."""
     store = await asyncio.to_thread(open_store, f"sqlite:///{state}")
     # Sources first: a wrong URL is reported before minutes of model loading.
@@ -46,12 +46,12 @@ async def follow(
             await _add_sources(store, fetcher, urls, interval)
         finally:
             await fetcher.close()
-        routes = await asyncio.to_thread(load)
+        parts = await asyncio.to_thread(load)
     except BaseException:
         store.close()
         raise
     memory = MemoryCounts()
-    work = feed_work(routes, store, memory)
+    work = feed_work(parts, store, memory)
     watcher = Watcher(store, work, settings, memory=memory, finished=_writer(store, write))
     try:
 

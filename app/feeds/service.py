@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app.feeds.memory import MemoryCounts, remembering
-from app.services.work import Routes, Work
+from app.services.work import Work, WorkParts
 from app.store import Store
 
 
-def feed_work(routes: Routes, store: Store, memory: MemoryCounts) -> Work:
-    """``Work`` for followed articles: the translation ``routes`` behind the translation
-    memory."""
-    model = routes.engines.translation.info.name
-    return replace(routes, translation=remembering(routes.translation, store, model, memory)).work()
+def feed_work(parts: WorkParts, store: Store, memory: MemoryCounts) -> Work:
+    """``Work`` for followed articles: ``parts`` with the translation memory in front of
+    the translation model."""
+    model = parts.engines.translation.info.name
+    return replace(parts, translation=remembering(parts.translation, store, model, memory)).work()

@@ -33,13 +33,13 @@ from app.jobs.runner import Handler, JobRunner, Outcome, RunnerConfig
 from app.runtime.drivers import DriverFactory, local_driver
 from app.runtime.metrics import Metrics
 from app.runtime.warmup import warm_up
-from app.runtime.work import batch_work, cache_space, direct_routes, interactive_work, paced
+from app.runtime.work import batch_work, cache_space, direct_parts, interactive_work, paced
 from app.services.batcher import Driver, generate_for
 from app.services.detect import LanguageDetector, default_detector
 from app.services.planning import PlanningPool
 from app.services.translate import TranslationPipeline, pipeline_for
 from app.services.waiting import RequestScope
-from app.services.work import Routes, Work
+from app.services.work import Work, WorkParts
 from app.store import ClaimedItem, Store, open_store
 
 log = logging.getLogger(__name__)
@@ -265,9 +265,9 @@ def feed_watcher(runtime: Runtime) -> Watcher:
         raise ModelNotReady(NOT_LOADED)
     scope = RequestScope(priority="batch")
     summary = paced(generate_for(summarization, scope)) if summarization else None
-    routes = Routes(pipeline, paced(generate_for(translation, scope)), summary, detector, engines)
+    parts = WorkParts(pipeline, paced(generate_for(translation, scope)), summary, detector, engines)
     memory = MemoryCounts()
-    work = feed_work(routes, runtime.store, memory)
+    work = feed_work(parts, runtime.store, memory)
     runtime.watcher = Watcher(runtime.store, work, runtime.settings, memory=memory)
     return runtime.watcher
 
@@ -291,12 +291,12 @@ def warm_up_all(engines: Engines, beam_size: int) -> None:
         warm_up(engines.summarization, "summarization", beam_size)
 
 
-def load_direct_routes(settings: Settings, *, summarization: bool) -> Routes:
-    """The direct routes for one command: the configured models (the summariser only
+def load_direct_parts(settings: Settings, *, summarization: bool) -> WorkParts:
+    """The direct parts for one command: the configured models (the summariser only
     when wanted) and the detector, each model called by this caller alone. Nothing
     runs in the background, so there is nothing to stop."""
     engines = load_engines(settings, summarization=summarization)
-    return direct_routes(
+    return direct_parts(
         engines,
         default_detector(),
         beam_size=settings.beam_size,
@@ -305,5 +305,5 @@ def load_direct_routes(settings: Settings, *, summarization: bool) -> Routes:
 
 
 def load_direct_work(settings: Settings, *, summarization: bool) -> Work:
-    """``Work`` on ``load_direct_routes``: the CLI commands and the Ray Data actors."""
-    return load_direct_routes(settings, summarization=summarization).work()
+    """``Work`` on ``load_direct_parts``: the CLI commands and the Ray Data actors."""
+    return load_direct_parts(settings, summarization=summarization).work()

@@ -20,7 +20,7 @@ from app.services.batcher import Driver, direct, generate_for
 from app.services.detect import LanguageDetector
 from app.services.translate import GenerateUnits, TranslationPipeline, pipeline_for
 from app.services.waiting import RequestScope
-from app.services.work import Routes, Work, work_through
+from app.services.work import Work, WorkParts, work_through
 
 # Sentences one item has queued at a time: a job's engine calls stay short, so an
 # interactive request never waits long behind one (the batcher serves it first).
@@ -90,12 +90,12 @@ def paced(generate: GenerateUnits, units: int = PACE_UNITS) -> GenerateUnits:
     return generate_paced
 
 
-def direct_routes(
+def direct_parts(
     engines: Engines, detector: LanguageDetector, *, beam_size: int, max_batch_tokens: int
-) -> Routes:
+) -> WorkParts:
     """Each model called by this caller alone, in ``max_batch_tokens`` batches."""
     summary = direct(engines.summarization, max_batch_tokens) if engines.summarization else None
-    return Routes(
+    return WorkParts(
         pipeline_for(engines.translation, beam_size),
         direct(engines.translation, max_batch_tokens),
         summary,
@@ -108,6 +108,6 @@ def direct_work(
     engines: Engines, detector: LanguageDetector, *, beam_size: int, max_batch_tokens: int
 ) -> Work:
     """``Work`` that calls the engines directly: the command line and local jobs."""
-    return direct_routes(
+    return direct_parts(
         engines, detector, beam_size=beam_size, max_batch_tokens=max_batch_tokens
     ).work()

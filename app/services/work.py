@@ -31,7 +31,7 @@ class Work:
 
 
 @dataclass(frozen=True)
-class Routes:
+class WorkParts:
     """What ``Work`` is made of: the one pipeline, the calls that take its units to the
     translation model (and the summariser's, when one is loaded), the detector and the
     loaded engines. The runtime makes them (through its batchers, or direct); a caller may
