@@ -5,11 +5,13 @@ headers before a byte of the body is read.
   (``/v1``; DeepL's ``/v2`` and ``/v3``) without a valid key is refused at once (401, or
   DeepL's 403): nobody without a key makes the server read an upload.
 - A body sent without a valid header key (every request when no keys are set, and
-  LibreTranslate's, whose ``api_key`` is inside the body) takes one of
-  ``max_unkeyed`` slots, at most ``max_unkeyed_per_client`` from one address, until the
-  body has arrived. Over either cap it is refused with 429 (one client) or 503 (all)
-  and ``Retry-After``, so slow anonymous uploads cannot take the connections that keyed,
-  interactive clients need.
+  LibreTranslate's, whose ``api_key`` is inside the body) that is still on its way
+  takes one of ``max_unkeyed`` slots, at most ``max_unkeyed_per_client`` from one
+  address, until it has arrived. Over either cap it is refused with 429 (one client) or
+  503 (all) and ``Retry-After``, so slow anonymous uploads cannot take the connections
+  that keyed, interactive clients need. A body the server already holds whole (a small
+  request arrives with its headers) is no upload in progress and takes no slot, so a
+  burst of small requests from one address is answered, not refused.
 - Every body, keyed or not, must keep an average of ``min_rate_bps`` after its first
   ``grace_s`` seconds, or the request ends with 408 and the connection is closed.
 
@@ -32,6 +34,8 @@ from app.api.shapes import protocol_of, shaped_bytes
 HEADER_KEY_PREFIXES = ("/v1/", "/v2/", "/v3/")
 KEY_SCHEMES = (b"bearer", b"deepl-auth-key")
 RETRY_AFTER_S = 1
+# How long a body may take to start arriving before it needs an upload slot.
+FIRST_BODY_WAIT_S = 0.25
 
 
 class BodyRefused(Exception):  # noqa: N818 - an answer, not a fault
@@ -70,6 +74,39 @@ def header_key(scope: Scope) -> bytes | None:
     return key.strip() or None if scheme.lower() in KEY_SCHEMES else None
 
 
+async def already_here(scope: Scope, receive: Receive) -> Message | None:
+    """The first body message, when it arrives within ``FIRST_BODY_WAIT_S`` (a small
+    request's body follows its headers at once); None when it has not. Not tried for a
+    client that waits for ``100 Continue`` (asking for the body would send it) or for a
+    body of no declared length. The short wait holds no slot: the connection caps bound
+    how many requests can be in it."""
+    headers = dict(scope["headers"])
+    if b"expect" in headers or not headers.get(b"content-length", b"").strip().isdigit():
+        return None
+    try:
+        async with asyncio.timeout(FIRST_BODY_WAIT_S):
+            return await receive()
+    except TimeoutError:
+        return None
+
+
+def whole(message: Message | None) -> bool:
+    """True when ``message`` ends the request: the whole body, or the client gone."""
+    if message is None:
+        return False
+    return message["type"] != "http.request" or not message.get("more_body", False)
+
+
+def replaying(first: Message, receive: Receive) -> Receive:
+    """``receive`` that gives ``first`` before what follows it."""
+    pending: list[Message] = [first]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
+
+
 class UploadGateMiddleware:
     """Admits request bodies by the rules in the module doc."""
 
@@ -89,12 +126,16 @@ class UploadGateMiddleware:
             return
         release: Callable[[], None] = _nothing
         if not keyed:
-            client = scope["client"][0] if scope.get("client") else ""
-            refusal = self._admit(client)
-            if refusal is not None:
-                await self._refuse(scope, send, *refusal, retry_after=RETRY_AFTER_S)
-                return
-            release = self._releaser(client)
+            early = await already_here(scope, receive)
+            if early is not None:
+                receive = replaying(early, receive)
+            if not whole(early):
+                client = scope["client"][0] if scope.get("client") else ""
+                refusal = self._admit(client)
+                if refusal is not None:
+                    await self._refuse(scope, send, *refusal, retry_after=RETRY_AFTER_S)
+                    return
+                release = self._releaser(client)
         started = False
 
         async def tracked(message: Message) -> None:
