@@ -61,9 +61,9 @@ def server_url(tiny_marian_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
         yield server.base
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Debian's headless Chromium, driven by its chromedriver through selenium."""
+def chromium_driver(profile: Path | None = None) -> Any:
+    """Debian's headless Chromium, driven by its chromedriver through selenium (with its
+    profile in ``profile`` when given); the caller quits it."""
     _require(importlib.util.find_spec("selenium"), "selenium (the dev extra)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -77,8 +77,15 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     options.binary_location = str(chromium)
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    if profile is not None:
+        options.add_argument(f"--user-data-dir={profile}")
+    return webdriver.Chrome(options=options, service=Service(executable_path=str(driver_path)))
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The browser of the page tests, with a profile of its own."""
+    driver = chromium_driver(tmp_path_factory.mktemp("chromium-profile"))
     try:
         yield driver
     finally:

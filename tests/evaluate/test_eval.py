@@ -91,28 +91,15 @@ def test_source_and_reference_files_and_clear_errors(tmp_path: Path, tiny_marian
 def test_html_report_opens_in_chromium_with_its_chart(
     pairs: Path, tmp_path: Path, tiny_marian_dir: Path
 ) -> None:
-    from tests.api.test_web import CHROMIUM_FLAGS, _require
+    from tests.api.test_web import chromium_driver
 
     report = tmp_path / "report.html"
     result = warta_eval(str(pairs), "--model", str(tiny_marian_dir), "--engine", "ctranslate2",
                         "--report", str(report), cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    _require(__import__("importlib").util.find_spec("selenium"), "selenium (the dev extra)")
-    import shutil
-
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    driver = chromium_driver()
     from selenium.webdriver.common.by import By
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    _require(chromium, "chromium")
-    driver_path = shutil.which("chromedriver")
-    _require(driver_path, "chromedriver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(chromium)
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(driver_path)))
     try:
         driver.get(report.as_uri())
         chart = driver.find_element(By.ID, "chart")

@@ -11,22 +11,13 @@ from pathlib import Path
 
 from app.engines.tiny import TRANSLATIONS
 from app.feeds.fakesite import S, news_site, serving
-from tests.servers import ROOT
+from tests.servers import ROOT, model_env
 
 
 def watch(model: Path, work: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "WARTA_TRANSLATION_MODEL": str(model),
-        "WARTA_SUMMARIZATION_MODEL": "none",
-        "WARTA_ENGINE": "transformers",
-        "WARTA_CACHE_DIR": str(work / "cache"),
-        "WARTA_THREADS": "1",
-        "WARTA_FEEDS_ALLOW_PRIVATE": "true",
-        "WARTA_FEEDS_POLL_S": "0.2",
-        "WARTA_FEEDS_HOST_DELAY_S": "0",
-    }
+    env = model_env(
+        model, work, FEEDS_ALLOW_PRIVATE="true", FEEDS_POLL_S="0.2", FEEDS_HOST_DELAY_S="0"
+    )
     command = [sys.executable, "-m", "app.cli", "watch", *args]
     return subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
